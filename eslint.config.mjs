@@ -1,0 +1,27 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'hub/src/generated/**', 'proto/src/gen/**', '.tools/**', '.cache/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The hub and the agent never import each other; both may use proto.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['scope:proto', 'scope:shared'] },
+            { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:proto', 'scope:shared'] },
+            { sourceTag: 'scope:proto', onlyDependOnLibsWithTags: [] },
+          ],
+        },
+      ],
+    },
+  },
+);

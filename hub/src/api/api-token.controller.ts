@@ -1,0 +1,29 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import type { z } from 'zod';
+import { AdminOnly } from './auth.guard.js';
+import { createApiTokenBody } from './api-token.api.js';
+import { ApiTokenService, type ApiTokenView } from './api-token.service.js';
+import { idParams } from './common.schemas.js';
+import { body, params } from './zod.pipe.js';
+
+@Controller('api/v1/api-tokens')
+@AdminOnly()
+export class ApiTokenController {
+  constructor(@Inject(ApiTokenService) private readonly tokens: ApiTokenService) {}
+
+  @Post()
+  create(@Body(body(createApiTokenBody)) b: z.output<typeof createApiTokenBody>): Promise<ApiTokenView & { token: string }> {
+    return this.tokens.create(b.name, b.role);
+  }
+
+  @Get()
+  list(): Promise<ApiTokenView[]> {
+    return this.tokens.list();
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@Param(params(idParams)) p: { id: string }): Promise<void> {
+    await this.tokens.revoke(p.id);
+  }
+}

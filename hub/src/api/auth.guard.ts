@@ -1,0 +1,42 @@
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { ApiTokenService, type ApiPrincipal } from './api-token.service.js';
+
+const ACCESS = 'flotilla:access';
+type Access = 'public' | 'admin';
+
+/** No token needed (health, readiness, metrics, OpenAPI document). */
+export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
+/** Admin role needed even for reads (e.g. listing API tokens). */
+export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
+
+export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
+
+/**
+ * Every route needs an API token. Reads (GET/HEAD) are open to the readonly
+ * role; anything that changes state needs admin.
+ */
+@Injectable()
+export class ApiAuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ApiTokenService) private readonly tokens: ApiTokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+    if (access === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const principal = await this.tokens.authenticate(token);
+    request.principal = principal;
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    if (principal.role !== 'admin' && (access === 'admin' || !isRead)) {
+      throw new DomainError('ApiRoleForbidden', `the ${principal.role} role cannot ${request.method} ${request.path}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, type ErrorCategory } from '../platform/errors/domain-error.js';
+
+/** The one place domain errors become HTTP statuses. */
+const STATUS: Record<ErrorCategory, number> = {
+  InvalidArgument: 400,
+  Unauthenticated: 401,
+  PermissionDenied: 403,
+  NotFound: 404,
+  Conflict: 409,
+  Unavailable: 503,
+  Internal: 500,
+};
+
+/** Error body of every failed REST call. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof DomainError) {
+      const body: ErrorBody = { error: error.reason, message: error.message };
+      if (error.field) body.field = error.field;
+      response.status(STATUS[error.category]).json(body);
+      return;
+    }
+    if (error instanceof HttpException) {
+      // Framework errors: unknown route, malformed JSON, body too large.
+      const status = error.getStatus();
+      response.status(status).json({ error: httpReason(status), message: error.message } satisfies ErrorBody);
+      return;
+    }
+    this.logger.error(`unhandled error: ${(error as Error)?.stack ?? String(error)}`);
+    response.status(500).json({ error: 'Internal', message: 'internal error' } satisfies ErrorBody);
+  }
+}
+
+function httpReason(status: number): string {
+  if (status === 404) return 'NotFound';
+  if (status === 413) return 'PayloadTooLarge';
+  if (status >= 400 && status < 500) return 'BadRequest';
+  return 'Internal';
+}

@@ -1,0 +1,11 @@
+import { registerClusterPaths } from '../clusters/cluster.api.js';
+import { registerRegistrationTokenPaths } from '../registration/registration-token.api.js';
+import { registerApiTokenPaths } from './api-token.api.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
+
+export const openApiProvider = {
+  provide: OPENAPI_DOCUMENT,
+  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths]),
+};

@@ -1,0 +1,47 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { PrismaService } from '../platform/database/prisma.service.js';
+import { HubMetrics } from '../platform/metrics/metrics.js';
+import { RedisConnections } from '../platform/redis/redis.module.js';
+import { Public } from './auth.guard.js';
+import { OPENAPI_DOCUMENT } from './openapi.provider.js';
+
+/** Liveness, readiness, metrics and the OpenAPI document; no token needed. */
+@Controller()
+@Public()
+export class SystemController {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(OPENAPI_DOCUMENT) private readonly openapi: object,
+  ) {}
+
+  @Get('healthz')
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async ready(): Promise<{ status: 'ready'; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    const results = await Promise.allSettled([this.prisma.$queryRaw`SELECT 1`, this.redis.command.ping()]);
+    checks.database = results[0].status === 'fulfilled' ? 'ok' : `failed: ${(results[0] as PromiseRejectedResult).reason}`;
+    checks.redis = results[1].status === 'fulfilled' ? 'ok' : `failed: ${(results[1] as PromiseRejectedResult).reason}`;
+    if (results.some((r) => r.status === 'rejected')) {
+      throw new DomainError('DependencyUnavailable', `not ready: database ${checks.database}; redis ${checks.redis}`);
+    }
+    return { status: 'ready', checks };
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  async prometheus(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  @Get('openapi.json')
+  document(): object {
+    return this.openapi;
+  }
+}

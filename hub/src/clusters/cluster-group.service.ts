@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../platform/database/prisma.service.js';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { assertValidSelector, matchesSelector, type LabelSelector } from '../target/label-selector.js';
+import { ClusterService, type ClusterView } from './cluster.service.js';
+
+export interface ClusterGroupInput {
+  name: string;
+  description?: string;
+  selector: LabelSelector;
+}
+
+export interface ClusterGroupView {
+  id: string;
+  name: string;
+  description: string;
+  selector: LabelSelector;
+  /** Computed from the selector at read time. */
+  members: Pick<ClusterView, 'id' | 'name' | 'connection'>[];
+  createdAt: string;
+}
+
+@Injectable()
+export class ClusterGroupService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(ClusterService) private readonly clusters: ClusterService,
+  ) {}
+
+  async create(input: ClusterGroupInput): Promise<ClusterGroupView> {
+    assertValidSelector(input.selector);
+    try {
+      const row = await this.prisma.clusterGroup.create({
+        data: { name: input.name, description: input.description ?? '', selector: input.selector as Prisma.InputJsonValue },
+      });
+      return this.withMembers(row);
+    } catch (error) {
+      throw mapUnique(error, input.name);
+    }
+  }
+
+  async list(): Promise<ClusterGroupView[]> {
+    const [rows, clusters] = await Promise.all([
+      this.prisma.clusterGroup.findMany({ orderBy: { name: 'asc' } }),
+      this.clusters.list(),
+    ]);
+    return rows.map((row) => toView(row, clusters));
+  }
+
+  async get(id: string): Promise<ClusterGroupView> {
+    const row = await this.prisma.clusterGroup.findUnique({ where: { id } });
+    if (!row) throw notFound(id);
+    return this.withMembers(row);
+  }
+
+  async update(id: string, input: Partial<ClusterGroupInput>): Promise<ClusterGroupView> {
+    if (input.selector) assertValidSelector(input.selector);
+    try {
+      const row = await this.prisma.clusterGroup.update({
+        where: { id },
+        data: {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.selector !== undefined ? { selector: input.selector as Prisma.InputJsonValue } : {}),
+        },
+      });
+      return this.withMembers(row);
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw notFound(id);
+      throw mapUnique(error, input.name ?? '');
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const result = await this.prisma.clusterGroup.deleteMany({ where: { id } });
+    if (result.count === 0) throw notFound(id);
+  }
+
+  private async withMembers(row: GroupRow): Promise<ClusterGroupView> {
+    return toView(row, await this.clusters.list(row.selector as LabelSelector));
+  }
+}
+
+interface GroupRow {
+  id: string;
+  name: string;
+  description: string;
+  selector: unknown;
+  createdAt: Date;
+}
+
+function toView(row: GroupRow, clusters: ClusterView[]): ClusterGroupView {
+  const selector = row.selector as LabelSelector;
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    selector,
+    members: clusters
+      .filter((c) => matchesSelector(selector, c.labels))
+      .map((c) => ({ id: c.id, name: c.name, connection: c.connection })),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('ClusterGroupNotFound', `cluster group ${id} not found`);
+}
+
+function mapUnique(error: unknown, name: string): unknown {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    return new DomainError('ClusterGroupExists', `a cluster group named "${name}" already exists`, { field: 'name', cause: error });
+  }
+  return error;
+}

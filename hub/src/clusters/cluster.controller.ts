@@ -1,0 +1,39 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { idParams } from '../api/common.schemas.js';
+import { body, params, query } from '../api/zod.pipe.js';
+import { parseSelectorString } from '../target/selector-string.js';
+import { listClustersQuery, patchClusterBody } from './cluster.api.js';
+import { ClusterService, type ClusterView } from './cluster.service.js';
+import type { z } from 'zod';
+
+@Controller('api/v1/clusters')
+export class ClusterController {
+  constructor(@Inject(ClusterService) private readonly clusters: ClusterService) {}
+
+  @Get()
+  list(@Query(query(listClustersQuery)) q: z.output<typeof listClustersQuery>): Promise<ClusterView[]> {
+    return this.clusters.list(q.selector ? parseSelectorString(q.selector, 'query.selector') : {});
+  }
+
+  @Get(':id')
+  get(@Param(params(idParams)) p: { id: string }): Promise<ClusterView> {
+    return this.clusters.get(p.id);
+  }
+
+  @Patch(':id')
+  patch(@Param(params(idParams)) p: { id: string }, @Body(body(patchClusterBody)) b: z.output<typeof patchClusterBody>): Promise<ClusterView> {
+    return this.clusters.patchLabels(p.id, b.labels);
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  revoke(@Param(params(idParams)) p: { id: string }): Promise<ClusterView> {
+    return this.clusters.revoke(p.id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async deregister(@Param(params(idParams)) p: { id: string }): Promise<void> {
+    await this.clusters.deregister(p.id);
+  }
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ClusterConnection } from '../generated/prisma/client.js';
+import { PrismaService } from '../platform/database/prisma.service.js';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { matchesSelector, type LabelSelector } from '../target/label-selector.js';
+import { assertValidLabels, type Labels } from '../target/labels.js';
+import { ClusterEventBus } from './cluster-events.bus.js';
+
+export interface ClusterView {
+  id: string;
+  name: string;
+  labels: Labels;
+  connection: ClusterConnection;
+  agentVersion: string;
+  lastSeenAt: string | null;
+  createdAt: string;
+}
+
+const VIEW_FIELDS = {
+  id: true,
+  name: true,
+  labels: true,
+  connection: true,
+  agentVersion: true,
+  lastSeenAt: true,
+  createdAt: true,
+} as const;
+
+@Injectable()
+export class ClusterService {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+  ) {}
+
+  /** Clusters whose labels match `selector` (all clusters when absent), by name. */
+  async list(selector: LabelSelector = {}): Promise<ClusterView[]> {
+    const rows = await this.prisma.cluster.findMany({ select: VIEW_FIELDS, orderBy: { name: 'asc' } });
+    return rows.map(view).filter((c) => matchesSelector(selector, c.labels));
+  }
+
+  async get(id: string): Promise<ClusterView> {
+    const row = await this.prisma.cluster.findUnique({ where: { id }, select: VIEW_FIELDS });
+    if (!row) throw notFound(id);
+    return view(row);
+  }
+
+  /**
+   * Applies a JSON-merge-patch to the labels: a string sets a label, null
+   * removes it. Serialised per row so concurrent patches do not lose updates.
+   */
+  async patchLabels(id: string, patch: Record<string, string | null>): Promise<ClusterView> {
+    const sets = Object.fromEntries(Object.entries(patch).filter((e): e is [string, string] => e[1] !== null));
+    assertValidLabels(sets);
+    const updated = await this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ labels: Labels }[]>`SELECT labels FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw notFound(id);
+      const labels = { ...locked[0]!.labels };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete labels[key];
+        else labels[key] = value;
+      }
+      return tx.cluster.update({ where: { id }, data: { labels }, select: VIEW_FIELDS });
+    });
+    // Targets may depend on labels.
+    await this.events.publish({ type: 'desired-state-changed', clusterId: id });
+    return view(updated);
+  }
+
+  /** Invalidates the credential and closes the stream; the cluster record stays. */
+  async revoke(id: string): Promise<ClusterView> {
+    const result = await this.prisma.cluster.updateMany({
+      where: { id },
+      data: { credentialHash: null, connection: 'revoked' },
+    });
+    if (result.count === 0) throw notFound(id);
+    await this.events.publish({ type: 'credential-revoked', clusterId: id });
+    return this.get(id);
+  }
+
+  /** Deregisters: deletes the cluster and closes its stream. */
+  async deregister(id: string): Promise<void> {
+    const result = await this.prisma.cluster.deleteMany({ where: { id } });
+    if (result.count === 0) throw notFound(id);
+    await this.events.publish({ type: 'credential-revoked', clusterId: id });
+  }
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('ClusterNotFound', `cluster ${id} not found`);
+}
+
+function view(row: {
+  id: string;
+  name: string;
+  labels: unknown;
+  connection: ClusterConnection;
+  agentVersion: string;
+  lastSeenAt: Date | null;
+  createdAt: Date;
+}): ClusterView {
+  return {
+    id: row.id,
+    name: row.name,
+    labels: row.labels as Labels,
+    connection: row.connection,
+    agentVersion: row.agentVersion,
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,46 @@
+import type { ClusterPrincipal } from './cluster-authenticator.js';
+
+/** One open Watch stream on this replica. */
+export interface AgentSession {
+  principal: ClusterPrincipal;
+  /** Re-sends the desired state if its generation changed. */
+  refresh(): Promise<void>;
+  /** Ends the stream with UNAUTHENTICATED: the agent must register again. */
+  revoke(message: string): void;
+  /** Ends the stream with UNAVAILABLE: the agent reconnects with the same credential. */
+  close(message: string): void;
+}
+
+/** The Watch streams this hub replica holds, by cluster id. */
+export class AgentSessions {
+  private readonly byCluster = new Map<string, Set<AgentSession>>();
+
+  add(session: AgentSession): () => void {
+    const id = session.principal.clusterId;
+    let set = this.byCluster.get(id);
+    if (!set) this.byCluster.set(id, (set = new Set()));
+    set.add(session);
+    return () => {
+      set.delete(session);
+      if (set.size === 0 && this.byCluster.get(id) === set) this.byCluster.delete(id);
+    };
+  }
+
+  forCluster(clusterId: string): AgentSession[] {
+    return [...(this.byCluster.get(clusterId) ?? [])];
+  }
+
+  all(): AgentSession[] {
+    return [...this.byCluster.values()].flatMap((s) => [...s]);
+  }
+
+  clusterIds(): string[] {
+    return [...this.byCluster.keys()];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.byCluster.values()) n += set.size;
+    return n;
+  }
+}

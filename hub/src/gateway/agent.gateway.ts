@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
+import type {
+  AgentServiceServer,
+  HeartbeatResponse,
+  ReportStatusRequest,
+  ReportStatusResponse,
+  WatchRequest,
+  WatchResponse,
+} from '@flotilla/proto';
+import { ClusterEventBus, type ClusterEvent } from '../clusters/cluster-events.bus.js';
+import { PresenceService } from '../clusters/presence.service.js';
+import { HUB_CONFIG } from '../platform/config/config.module.js';
+import type { HubConfig } from '../platform/config/config.js';
+import { HubMetrics } from '../platform/metrics/metrics.js';
+import { AgentSessions, type AgentSession } from './agent-sessions.js';
+import { AssignmentSource } from './assignment.source.js';
+import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authenticator.js';
+import { desiredState } from './desired-state.js';
+import { toGrpcError } from './grpc-status.js';
+import { validateReport } from './report.validation.js';
+
+/** Implements flotilla.v1.AgentService: Watch, ReportStatus, Heartbeat. */
+@Injectable()
+export class AgentGateway implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AgentGateway.name);
+  readonly sessions = new AgentSessions();
+  private unsubscribe: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(ClusterAuthenticator) private readonly auth: ClusterAuthenticator,
+    @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+    @Inject(PresenceService) private readonly presence: PresenceService,
+    @Inject(AssignmentSource) private readonly assignments: AssignmentSource,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.subscribe((event) => void this.onEvent(event));
+    // An open stream is proof of life (HTTP/2 keepalive detects dead peers).
+    this.every(this.config.heartbeatIntervalSeconds, () => {
+      for (const id of this.sessions.clusterIds()) this.presence.markSeen(id);
+    });
+    // Safety net for revocations whose pub/sub message was lost.
+    this.every(this.config.streamRecheckSeconds, () => this.recheckAll());
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const t of this.timers) clearInterval(t);
+    for (const s of this.sessions.all()) s.close('hub is shutting down; reconnect');
+  }
+
+  readonly service: AgentServiceServer = {
+    watch: (call) => void this.watch(call),
+    reportStatus: (call, callback) => void this.unary('ReportStatus', call, callback, (p, r) => this.reportStatus(p, r)),
+    heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p) => this.heartbeat(p)),
+  };
+
+  private async watch(call: ServerWritableStream<WatchRequest, WatchResponse>): Promise<void> {
+    let principal: ClusterPrincipal;
+    try {
+      principal = await this.auth.authenticate(call.metadata);
+    } catch (error) {
+      this.metrics.agentCalls.inc({ method: 'Watch', result: 'rejected' });
+      call.emit('error', toGrpcError(error));
+      return;
+    }
+    this.metrics.agentCalls.inc({ method: 'Watch', result: 'ok' });
+    let lastGeneration = call.request.knownGeneration;
+    let closed = false;
+    const session: AgentSession = {
+      principal,
+      refresh: async () => {
+        const state = desiredState(await this.assignments.forCluster(principal.clusterId));
+        if (closed || state.generation === lastGeneration) return;
+        lastGeneration = state.generation;
+        call.write({ event: { $case: 'desiredState', value: state } });
+      },
+      revoke: (message) => end(status.UNAUTHENTICATED, message),
+      close: (message) => end(status.UNAVAILABLE, message),
+    };
+    const end = (code: status, details: string) => {
+      if (closed) return;
+      close();
+      call.emit('error', { code, details });
+    };
+    const remove = this.sessions.add(session);
+    this.metrics.streamsOpen.set(this.sessions.size);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      remove();
+      this.metrics.streamsOpen.set(this.sessions.size);
+    };
+    call.on('cancelled', close);
+    call.on('close', close);
+    call.on('error', close);
+    try {
+      await this.presence.markConnected(principal.clusterId, call.request.agentVersion);
+      call.write({
+        event: {
+          $case: 'session',
+          value: {
+            clusterId: principal.clusterId,
+            clusterName: principal.clusterName,
+            heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds,
+          },
+        },
+      });
+      await session.refresh();
+    } catch (error) {
+      this.logger.error(`Watch setup failed for cluster ${principal.clusterId}: ${(error as Error).message}`);
+      close();
+      call.emit('error', toGrpcError(error));
+    }
+  }
+
+  private async reportStatus(principal: ClusterPrincipal, request: ReportStatusRequest): Promise<ReportStatusResponse> {
+    validateReport(request);
+    this.presence.markSeen(principal.clusterId);
+    // No deployments exist before bundles land (issue 4): nothing is assigned,
+    // so every status is for an unassigned deployment and is ignored.
+    const assigned = new Set((await this.assignments.forCluster(principal.clusterId)).map((a) => a.deploymentId));
+    return { accepted: request.deployments.filter((d) => assigned.has(d.deploymentId)).length };
+  }
+
+  private async heartbeat(principal: ClusterPrincipal): Promise<HeartbeatResponse> {
+    this.presence.markSeen(principal.clusterId);
+    return { heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds };
+  }
+
+  private async unary<Req, Res>(
+    method: string,
+    call: ServerUnaryCall<Req, Res>,
+    callback: sendUnaryData<Res>,
+    handler: (principal: ClusterPrincipal, request: Req) => Promise<Res>,
+  ): Promise<void> {
+    try {
+      const principal = await this.auth.authenticate(call.metadata);
+      const response = await handler(principal, call.request);
+      this.metrics.agentCalls.inc({ method, result: 'ok' });
+      callback(null, response);
+    } catch (error) {
+      this.metrics.agentCalls.inc({ method, result: 'rejected' });
+      callback(toGrpcError(error));
+    }
+  }
+
+  private async onEvent(event: ClusterEvent): Promise<void> {
+    const sessions = this.sessions.forCluster(event.clusterId);
+    if (sessions.length === 0) return;
+    try {
+      if (event.type === 'desired-state-changed') {
+        await Promise.all(sessions.map((s) => s.refresh()));
+      } else {
+        await this.revokeInvalid(sessions);
+      }
+    } catch (error) {
+      this.logger.error(`handling ${event.type} for cluster ${event.clusterId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async recheckAll(): Promise<void> {
+    try {
+      await this.revokeInvalid(this.sessions.all());
+    } catch (error) {
+      this.logger.warn(`stream re-check failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async revokeInvalid(sessions: AgentSession[]): Promise<void> {
+    const invalid = await this.auth.invalidAmong(sessions.map((s) => s.principal));
+    for (const s of sessions) {
+      if (invalid.has(s.principal)) s.revoke('cluster credential was revoked or replaced; register the agent again');
+    }
+  }
+
+  private every(seconds: number, fn: () => void | Promise<void>): void {
+    const timer = setInterval(() => void fn(), seconds * 1000);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { ConsoleLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './platform/config/config.js';
+import { migrateOnStart } from './platform/database/migrate-on-start.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = new ConsoleLogger('flotilla-hub', { json: config.logFormat === 'json' });
+  if (config.migrateOnStart) await migrateOnStart(config, logger);
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger });
+  app.enableShutdownHooks();
+  await app.listen(config.http.port, config.http.host);
+  logger.log(`REST API listening on ${config.http.host}:${config.http.port}`);
+}
+
+main().catch((error: unknown) => {
+  // Configuration and migration errors carry a complete, human-readable message.
+  const message = error instanceof ConfigError || (error as { reason?: string })?.reason ? (error as Error).message : (error as Error)?.stack ?? String(error);
+  process.stderr.write(`flotilla-hub failed to start: ${message}\n`);
+  process.exit(1);
+});

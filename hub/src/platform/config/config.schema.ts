@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().min(1);
+
+/**
+ * Environment variables the hub reads. Each has a default unless marked
+ * required; `loadConfig` reports every bad variable by name at once.
+ */
+export const envSchema = z
+  .object({
+    /** PostgreSQL connection string. Required. */
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+    /** Redis connection string. Default `redis://127.0.0.1:6379`. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key and channel, so hubs can share a Redis. Default `flotilla`. */
+    FLOTILLA_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only').default('flotilla'),
+    /** REST API listen address. Default `0.0.0.0:8080`. */
+    FLOTILLA_HTTP_HOST: z.string().default('0.0.0.0'),
+    FLOTILLA_HTTP_PORT: port.default(8080),
+    /** gRPC (agent API) listen address. Default `0.0.0.0:8443`. */
+    FLOTILLA_GRPC_HOST: z.string().default('0.0.0.0'),
+    FLOTILLA_GRPC_PORT: port.default(8443),
+    /** PEM certificate and key files for the gRPC server. Required unless FLOTILLA_GRPC_INSECURE=true. */
+    FLOTILLA_GRPC_TLS_CERT: z.string().optional(),
+    FLOTILLA_GRPC_TLS_KEY: z.string().optional(),
+    /** Serve gRPC in plaintext. For local use only. Default false. */
+    FLOTILLA_GRPC_INSECURE: bool.default(false),
+    /** Admin API token accepted in addition to stored tokens (at least 32 characters). */
+    FLOTILLA_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Interval at which agents send heartbeats. Default 30. */
+    FLOTILLA_HEARTBEAT_INTERVAL_SECONDS: seconds.default(30),
+    /** A cluster not heard from for this long becomes offline. Default 120. */
+    FLOTILLA_OFFLINE_AFTER_SECONDS: seconds.default(120),
+    /** How often open agent streams are re-checked against the database. Default 30. */
+    FLOTILLA_STREAM_RECHECK_SECONDS: seconds.default(30),
+    /** Apply pending database migrations at start-up. Default true. */
+    FLOTILLA_MIGRATE_ON_START: bool.default(true),
+    /** `json` (default) or `text` logs. */
+    FLOTILLA_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.FLOTILLA_GRPC_INSECURE && (!env.FLOTILLA_GRPC_TLS_CERT || !env.FLOTILLA_GRPC_TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FLOTILLA_GRPC_TLS_CERT'],
+        message: 'FLOTILLA_GRPC_TLS_CERT and FLOTILLA_GRPC_TLS_KEY are required unless FLOTILLA_GRPC_INSECURE=true',
+      });
+    }
+    if (env.FLOTILLA_OFFLINE_AFTER_SECONDS <= env.FLOTILLA_HEARTBEAT_INTERVAL_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FLOTILLA_OFFLINE_AFTER_SECONDS'],
+        message: 'must be greater than FLOTILLA_HEARTBEAT_INTERVAL_SECONDS',
+      });
+    }
+  });
+
+export type HubEnv = z.output<typeof envSchema>;

@@ -1,0 +1,63 @@
+import { envSchema, type HubEnv } from './config.schema.js';
+
+export interface HubConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  http: { host: string; port: number };
+  grpc: { host: string; port: number; insecure: boolean; tlsCertFile?: string; tlsKeyFile?: string };
+  bootstrapToken?: string;
+  heartbeatIntervalSeconds: number;
+  offlineAfterSeconds: number;
+  streamRecheckSeconds: number;
+  migrateOnStart: boolean;
+  logFormat: 'json' | 'text';
+}
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  readonly problems: { variable: string; message: string }[];
+  constructor(problems: { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the hub configuration from environment variables (pure). */
+export function loadConfig(env: NodeJS.ProcessEnv): HubConfig {
+  // Empty strings count as unset, as most deployment tools write them for "no value".
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(defined);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+      })),
+    );
+  }
+  return fromEnv(parsed.data);
+}
+
+function fromEnv(e: HubEnv): HubConfig {
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.FLOTILLA_REDIS_PREFIX,
+    http: { host: e.FLOTILLA_HTTP_HOST, port: e.FLOTILLA_HTTP_PORT },
+    grpc: {
+      host: e.FLOTILLA_GRPC_HOST,
+      port: e.FLOTILLA_GRPC_PORT,
+      insecure: e.FLOTILLA_GRPC_INSECURE,
+      ...(e.FLOTILLA_GRPC_TLS_CERT ? { tlsCertFile: e.FLOTILLA_GRPC_TLS_CERT } : {}),
+      ...(e.FLOTILLA_GRPC_TLS_KEY ? { tlsKeyFile: e.FLOTILLA_GRPC_TLS_KEY } : {}),
+    },
+    ...(e.FLOTILLA_BOOTSTRAP_TOKEN ? { bootstrapToken: e.FLOTILLA_BOOTSTRAP_TOKEN } : {}),
+    heartbeatIntervalSeconds: e.FLOTILLA_HEARTBEAT_INTERVAL_SECONDS,
+    offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
+    streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
+    migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
+    logFormat: e.FLOTILLA_LOG_FORMAT,
+  };
+}

@@ -1,0 +1,15 @@
+import type { LoggerService } from '@nestjs/common';
+import { createMigrator } from '../../database/migration/index.js';
+import type { HubConfig } from '../config/config.js';
+import { prismaPaths } from './prisma-paths.js';
+
+/**
+ * Applies pending migrations before the hub serves anything. A database whose
+ * history diverged from the shipped migrations makes the hub refuse to start
+ * (the migrator throws HistoryDiverged with what to do).
+ */
+export async function migrateOnStart(config: HubConfig, logger: LoggerService): Promise<void> {
+  const migrator = createMigrator({ databaseUrl: config.databaseUrl, ...prismaPaths() });
+  const { applied } = await migrator.deploy();
+  logger.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+}

@@ -1,0 +1,33 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus registry and every metric it exports. */
+export class HubMetrics {
+  readonly registry = new Registry();
+  readonly streamsOpen = new Gauge({
+    name: 'flotilla_agent_streams_open',
+    help: 'Agent Watch streams open on this hub replica',
+    registers: [this.registry],
+  });
+  readonly registrations = new Counter({
+    name: 'flotilla_registrations_total',
+    help: 'Register calls by result reason',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly agentCalls = new Counter({
+    name: 'flotilla_agent_calls_total',
+    help: 'Agent gRPC calls by method and result',
+    labelNames: ['method', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly clusters = new Gauge({
+    name: 'flotilla_clusters',
+    help: 'Registered clusters by connection state (refreshed by the housekeeping job)',
+    labelNames: ['connection'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flotilla_hub_' });
+  }
+}

@@ -1,0 +1,32 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { errorResponses, idParams, json, labelsSchema } from '../api/common.schemas.js';
+
+export const createRegistrationTokenBody = z
+  .strictObject({
+    description: z.string().max(1024).optional(),
+    ttlSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional().meta({ description: 'Lifetime; absent = never expires' }),
+    maxUses: z.number().int().min(1).optional().meta({ description: 'Register calls allowed; absent = unlimited' }),
+    labels: labelsSchema.optional().meta({ description: 'Labels given to clusters that join with the token' }),
+  })
+  .meta({ id: 'CreateRegistrationToken' });
+
+export const registrationTokenSchema = z
+  .object({
+    id: z.uuid(),
+    description: z.string(),
+    labels: labelsSchema,
+    expiresAt: z.string().nullable(),
+    maxUses: z.number().nullable(),
+    uses: z.number(),
+    revoked: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RegistrationToken' });
+
+export function registerRegistrationTokenPaths(r: OpenAPIRegistry): void {
+  const created = registrationTokenSchema.extend({ token: z.string().meta({ description: 'The secret token, shown only in this response' }) });
+  r.registerPath({ method: 'post', path: '/api/v1/registration-tokens', summary: 'Create a registration token (secret shown once)', request: { body: { content: { 'application/json': { schema: createRegistrationTokenBody } } } }, responses: { 201: json(created, 'Created token'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/registration-tokens', summary: 'List registration tokens (no secrets)', responses: { 200: json(z.array(registrationTokenSchema), 'Tokens'), ...errorResponses } });
+  r.registerPath({ method: 'delete', path: '/api/v1/registration-tokens/{id}', summary: 'Revoke a registration token', request: { params: idParams }, responses: { 204: { description: 'Revoked' }, ...errorResponses } });
+}

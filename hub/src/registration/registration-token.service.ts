@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaService } from '../platform/database/prisma.service.js';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { issueToken } from '../security/secret-token.js';
+import { assertValidLabels, type Labels } from '../target/labels.js';
+
+export interface CreateRegistrationToken {
+  description?: string;
+  /** Lifetime in seconds; absent = never expires. */
+  ttlSeconds?: number;
+  /** Number of Register calls allowed; absent = unlimited. */
+  maxUses?: number;
+  labels?: Labels;
+}
+
+export interface RegistrationTokenView {
+  id: string;
+  description: string;
+  labels: Labels;
+  expiresAt: string | null;
+  maxUses: number | null;
+  uses: number;
+  revoked: boolean;
+  createdAt: string;
+}
+
+@Injectable()
+export class RegistrationTokenService {
+  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /** Creates a token; the returned `token` is the only time the secret is visible. */
+  async create(input: CreateRegistrationToken): Promise<RegistrationTokenView & { token: string }> {
+    assertValidLabels(input.labels ?? {});
+    const issued = issueToken('reg');
+    const row = await this.prisma.registrationToken.create({
+      data: {
+        id: issued.id,
+        description: input.description ?? '',
+        secretHash: issued.secretHash,
+        labels: input.labels ?? {},
+        expiresAt: input.ttlSeconds ? new Date(Date.now() + input.ttlSeconds * 1000) : null,
+        maxUses: input.maxUses ?? null,
+      },
+    });
+    return { ...view(row), token: issued.token };
+  }
+
+  async list(): Promise<RegistrationTokenView[]> {
+    const rows = await this.prisma.registrationToken.findMany({ orderBy: { createdAt: 'desc' } });
+    return rows.map(view);
+  }
+
+  /** Revokes a token; clusters that already joined with it are unaffected. */
+  async revoke(id: string): Promise<void> {
+    const result = await this.prisma.registrationToken.updateMany({
+      where: { id, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (result.count === 0 && !(await this.prisma.registrationToken.findUnique({ where: { id } }))) {
+      throw new DomainError('RegistrationTokenNotFound', `registration token ${id} not found`);
+    }
+  }
+
+  /** Deletes tokens that expired or were revoked more than `retentionMs` ago. */
+  async purgeStale(retentionMs: number): Promise<number> {
+    const before = new Date(Date.now() - retentionMs);
+    const result = await this.prisma.registrationToken.deleteMany({
+      where: { OR: [{ expiresAt: { lt: before } }, { revokedAt: { lt: before } }] },
+    });
+    return result.count;
+  }
+}
+
+function view(row: {
+  id: string;
+  description: string;
+  labels: unknown;
+  expiresAt: Date | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: Date | null;
+  createdAt: Date;
+}): RegistrationTokenView {
+  return {
+    id: row.id,
+    description: row.description,
+    labels: row.labels as Labels,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    maxUses: row.maxUses,
+    uses: row.uses,
+    revoked: row.revokedAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

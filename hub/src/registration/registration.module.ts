@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ClusterEventsModule } from '../clusters/cluster-events.module.js';
+import { RegistrationTokenController } from './registration-token.controller.js';
+import { RegistrationTokenService } from './registration-token.service.js';
+import { RegistrationService } from './registration.service.js';
+
+@Module({
+  imports: [ClusterEventsModule],
+  controllers: [RegistrationTokenController],
+  providers: [RegistrationService, RegistrationTokenService],
+  exports: [RegistrationService, RegistrationTokenService],
+})
+export class RegistrationModule {}
