@@ -1,14 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/api.module.js';
+import { BundlesModule } from './bundles/bundles.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { ConfigModule } from './platform/config/config.module.js';
 import type { HubConfig } from './platform/config/config.js';
-import { DatabaseModule } from './platform/database/database.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { RedisModule } from './platform/redis/redis.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
+import { StatusModule } from './status/status.module.js';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         RegistrationModule,
         ClustersModule,
         GatewayModule,
+        BundlesModule,
+        StatusModule,
       ],
     };
   }

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './platform/config/config.js';
-import { migrateOnStart } from './platform/database/migrate-on-start.js';
+import { migrateOnStart } from './database/migrate-on-start.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new ConsoleLogger('flotilla-hub', { json: config.logFormat === 'json' });
   if (config.migrateOnStart) await migrateOnStart(config, logger);
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+  // Bundles carry their rendered manifests; 20 MiB bundles are a supported case.
+  app.useBodyParser('json', { limit: '64mb' });
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   logger.log(`REST API listening on ${config.http.host}:${config.http.port}`);

@@ -89,3 +89,28 @@ export async function grpcFailure(promise: Promise<unknown>): Promise<{ code: nu
   }
   throw new Error('expected the call to fail');
 }
+
+/** Fetches a revision's content through GetBundleContent; resolves the bytes and the number of chunks. */
+export function fetchContent(hub: TestHub, credential: string, revision: string): Promise<{ bytes: Buffer; chunks: number; totalSize: number }> {
+  const client = agentClient(hub);
+  const call = client.getBundleContent({ revision }, credentialMetadata(credential));
+  const parts: Buffer[] = [];
+  let totalSize = 0;
+  return new Promise<{ bytes: Buffer; chunks: number; totalSize: number }>((resolve, reject) => {
+    call.on('data', (m: { chunk: Uint8Array; totalSize: number }) => {
+      if (parts.length === 0) totalSize = m.totalSize;
+      parts.push(Buffer.from(m.chunk));
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve({ bytes: Buffer.concat(parts), chunks: parts.length, totalSize }));
+  }).finally(() => client.close());
+}
+
+/** The latest desired state a Watch stream received. */
+export function latestDesired(stream: OpenWatch) {
+  for (let i = stream.events.length - 1; i >= 0; i--) {
+    const event = stream.events[i]!.event;
+    if (event?.$case === 'desiredState') return event.value;
+  }
+  return undefined;
+}

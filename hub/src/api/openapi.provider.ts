@@ -1,4 +1,6 @@
+import { registerBundlePaths } from '../bundles/bundle.api.js';
 import { registerClusterPaths } from '../clusters/cluster.api.js';
+import { registerStatusPaths } from '../status/status.api.js';
 import { registerRegistrationTokenPaths } from '../registration/registration-token.api.js';
 import { registerApiTokenPaths } from './api-token.api.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -7,5 +9,5 @@ export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
 
 export const openApiProvider = {
   provide: OPENAPI_DOCUMENT,
-  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths]),
+  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths, registerBundlePaths, registerStatusPaths]),
 };

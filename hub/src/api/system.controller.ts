@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RedisConnections } from '../platform/redis/redis.module.js';
 import { Public } from './auth.guard.js';

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidSelector, matchesSelector, type LabelSelector } from '../target/label-selector.js';
+import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 
 export interface ClusterGroupInput {
@@ -26,6 +27,7 @@ export class ClusterGroupService {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterService) private readonly clusters: ClusterService,
+    @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
   ) {}
 
   async create(input: ClusterGroupInput): Promise<ClusterGroupView> {
@@ -34,6 +36,8 @@ export class ClusterGroupService {
       const row = await this.prisma.clusterGroup.create({
         data: { name: input.name, description: input.description ?? '', selector: input.selector as Prisma.InputJsonValue },
       });
+      // Bundles may target the group by name.
+      await this.fanout.reconcileAll();
       return this.withMembers(row);
     } catch (error) {
       throw mapUnique(error, input.name);
@@ -65,6 +69,7 @@ export class ClusterGroupService {
           ...(input.selector !== undefined ? { selector: input.selector as Prisma.InputJsonValue } : {}),
         },
       });
+      await this.fanout.reconcileAll();
       return this.withMembers(row);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw notFound(id);
@@ -75,6 +80,7 @@ export class ClusterGroupService {
   async delete(id: string): Promise<void> {
     const result = await this.prisma.clusterGroup.deleteMany({ where: { id } });
     if (result.count === 0) throw notFound(id);
+    await this.fanout.reconcileAll();
   }
 
   private async withMembers(row: GroupRow): Promise<ClusterGroupView> {

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClusterConnection } from '../generated/prisma/client.js';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { matchesSelector, type LabelSelector } from '../target/label-selector.js';
 import { assertValidLabels, type Labels } from '../target/labels.js';
+import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from './cluster-events.bus.js';
 
 export interface ClusterView {
@@ -31,6 +32,7 @@ export class ClusterService {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+    @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
   ) {}
 
   /** Clusters whose labels match `selector` (all clusters when absent), by name. */
@@ -63,7 +65,7 @@ export class ClusterService {
       return tx.cluster.update({ where: { id }, data: { labels }, select: VIEW_FIELDS });
     });
     // Targets may depend on labels.
-    await this.events.publish({ type: 'desired-state-changed', clusterId: id });
+    await this.fanout.reconcileCluster(id);
     return view(updated);
   }
 

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { ClusterGroupController } from './cluster-group.controller.js';
 import { ClusterGroupService } from './cluster-group.service.js';
@@ -10,7 +11,7 @@ import { PresenceService } from './presence.service.js';
 import { ClusterEventsModule } from './cluster-events.module.js';
 
 @Module({
-  imports: [ClusterEventsModule, RegistrationModule, BullModule.registerQueue({ name: HOUSEKEEPING_QUEUE })],
+  imports: [ClusterEventsModule, DeliveryModule, RegistrationModule, BullModule.registerQueue({ name: HOUSEKEEPING_QUEUE })],
   controllers: [ClusterController, ClusterGroupController],
   providers: [ClusterService, ClusterGroupService, PresenceService, HousekeepingProcessor],
   exports: [ClusterService, PresenceService, ClusterEventsModule],

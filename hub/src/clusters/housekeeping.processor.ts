@@ -3,7 +3,7 @@ import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RegistrationTokenService } from '../registration/registration-token.service.js';
 import { PresenceService } from './presence.service.js';

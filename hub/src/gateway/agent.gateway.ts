@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import type {
   AgentServiceServer,
+  GetBundleContentRequest,
+  GetBundleContentResponse,
   HeartbeatResponse,
   ReportStatusRequest,
   ReportStatusResponse,
@@ -14,7 +16,9 @@ import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { AgentSessions, type AgentSession } from './agent-sessions.js';
+import { DeploymentStatusService } from '../status/deployment-status.service.js';
 import { AssignmentSource } from './assignment.source.js';
+import { BundleContentHandler } from './bundle-content.handler.js';
 import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authenticator.js';
 import { desiredState } from './desired-state.js';
 import { toGrpcError } from './grpc-status.js';
@@ -35,6 +39,8 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     @Inject(PresenceService) private readonly presence: PresenceService,
     @Inject(AssignmentSource) private readonly assignments: AssignmentSource,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(DeploymentStatusService) private readonly statuses: DeploymentStatusService,
+    @Inject(BundleContentHandler) private readonly content: BundleContentHandler,
   ) {}
 
   onModuleInit(): void {
@@ -57,7 +63,19 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     watch: (call) => void this.watch(call),
     reportStatus: (call, callback) => void this.unary('ReportStatus', call, callback, (p, r) => this.reportStatus(p, r)),
     heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p) => this.heartbeat(p)),
+    getBundleContent: (call) => void this.getBundleContent(call),
   };
+
+  private async getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
+    try {
+      const principal = await this.auth.authenticate(call.metadata);
+      await this.content.send(principal, call);
+      this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'ok' });
+    } catch (error) {
+      this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'rejected' });
+      call.emit('error', toGrpcError(error));
+    }
+  }
 
   private async watch(call: ServerWritableStream<WatchRequest, WatchResponse>): Promise<void> {
     let principal: ClusterPrincipal;
@@ -121,10 +139,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   private async reportStatus(principal: ClusterPrincipal, request: ReportStatusRequest): Promise<ReportStatusResponse> {
     validateReport(request);
     this.presence.markSeen(principal.clusterId);
-    // No deployments exist before bundles land (issue 4): nothing is assigned,
-    // so every status is for an unassigned deployment and is ignored.
-    const assigned = new Set((await this.assignments.forCluster(principal.clusterId)).map((a) => a.deploymentId));
-    return { accepted: request.deployments.filter((d) => assigned.has(d.deploymentId)).length };
+    return { accepted: await this.statuses.record(principal.clusterId, request.deployments) };
   }
 
   private async heartbeat(principal: ClusterPrincipal): Promise<HeartbeatResponse> {

@@ -12,6 +12,10 @@ describe('desiredState', () => {
   it('changes the generation when a revision changes', () => {
     expect(desiredState([a]).generation).not.toBe(desiredState([{ ...a, revision: 'r2' }]).generation);
   });
+  it('changes the generation when options change', () => {
+    const withDrift = { ...a, options: { defaultNamespace: '', keepResources: false, correctDrift: true, allowEmpty: false, comparePatches: [] } };
+    expect(desiredState([a]).generation).not.toBe(desiredState([withDrift]).generation);
+  });
   it('has a stable generation for the empty set', () => {
     expect(desiredState([]).generation).toMatch(/^[0-9a-f]{32}$/);
     expect(desiredState([]).deployments).toEqual([]);

@@ -10,6 +10,7 @@ import type { DeploymentAssignment, DesiredState } from '@flotilla/proto';
 export function desiredState(assignments: DeploymentAssignment[]): DesiredState {
   const sorted = [...assignments].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
   const hash = createHash('sha256');
-  for (const a of sorted) hash.update(`${a.deploymentId}\0${a.bundleName}\0${a.revision}\n`);
+  // Options are part of the state: turning on correctDrift must reach the agent.
+  for (const a of sorted) hash.update(`${a.deploymentId}\0${a.bundleName}\0${a.revision}\0${JSON.stringify(a.options ?? null)}\n`);
   return { generation: hash.digest('hex').slice(0, 32), deployments: sorted };
 }

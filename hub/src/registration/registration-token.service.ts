@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { issueToken } from '../security/secret-token.js';
 import { assertValidLabels, type Labels } from '../target/labels.js';

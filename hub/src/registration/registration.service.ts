@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
-import { PrismaService } from '../platform/database/prisma.service.js';
+import { FanoutQueue } from '../delivery/fanout.queue.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { issueToken, parseToken, secretMatches } from '../security/secret-token.js';
@@ -43,6 +44,7 @@ export class RegistrationService {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
   ) {}
 
   async register(input: RegisterInput): Promise<RegisterResult> {
@@ -50,6 +52,8 @@ export class RegistrationService {
       const result = await this.registerWithRetry(input);
       this.metrics.registrations.inc({ result: result.reattached ? 'reattached' : 'created' });
       if (result.reattached) await this.events.publish({ type: 'credential-revoked', clusterId: result.clusterId });
+      // Labels may have changed (or the cluster is new): recompute its deployments.
+      await this.fanout.reconcileCluster(result.clusterId);
       return result;
     } catch (error) {
       this.metrics.registrations.inc({ result: error instanceof DomainError ? error.reason : 'error' });

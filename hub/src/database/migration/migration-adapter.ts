@@ -32,7 +32,7 @@ export interface MigrationAdapter {
 }
 
 /**
- * A Postgres adapter factory for the schema engine, built on `@prisma/adapter-pg` with two fixes
+ * A Postgres adapter factory for the schema engine, built on `@prisma/adapter-pg` with three fixes
  * that matter for migrations:
  *
  * - `executeScript`: adapter-pg splits scripts on every `;` and runs the pieces one by one on the
@@ -40,11 +40,11 @@ export interface MigrationAdapter {
  *   migration is left half-applied. Sending the whole script as one simple-protocol query is what
  *   the native engine does: Postgres runs it as one implicit transaction, so it applies fully or
  *   not at all (unless the script itself manages transactions).
- * - `connectToShadowDb`: adapter-pg spreads `{ connectionString, database }` into a pg pool, but pg
- *   lets the connection string win, so its "shadow" pool would point at the main database, which the
- *   engine then resets. We create the shadow database ourselves, point a URL at it, and drop it when
- *   the engine disposes it (or at the latest in `close()`).
- *
+ * - `connectToShadowDb`: adapter-pg creates a shadow database but opens its pool with
+ *   `{ connectionString, database }`, and pg lets the connection string win: the "shadow" adapter
+ *   is connected to the main database (checked: `current_database()`), where the engine would
+ *   replay the whole migration history. We create the shadow database ourselves, point a URL at it,
+ *   and drop it when the engine disposes it (or at the latest in `close()`).
  * - Catalog types: adapter-pg 7.10.1 rejects Postgres's internal `"char"` type (and the reg* types)
  *   with "Column type 'char' could not be deserialized", and the engine's schema describer selects
  *   such catalog columns (`relkind`, `contype`, …), so every diff against a database failed. pg

@@ -9,17 +9,21 @@ import { createMigrator } from './migrator.js';
 import { migrationSlug, migrationTimestamp } from './names.js';
 import { ADMIN_URL, adminQuery, copyPrismaDir, createTestDatabase, type TempPrismaDir, type TestDatabase } from './test-database.js';
 
-const HUB_TABLES = ['api_tokens', 'cluster_groups', 'clusters', 'registration_tokens'];
+/** Tables of the init migration (later migrations add more). */
+const INIT_TABLES = ['_prisma_migrations', 'api_tokens', 'cluster_groups', 'clusters', 'registration_tokens'];
 
 let db: TestDatabase;
 let prisma: TempPrismaDir;
+/** The repo's migrations, oldest first; the folder grows, so tests must not assume it holds only init. */
+let local: string[];
 let init: string;
 
 beforeEach(async () => {
   db = await createTestDatabase();
   prisma = await copyPrismaDir();
   const dirs = (await readdir(prisma.migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
-  init = dirs.map((d) => d.name).sort()[0] ?? '';
+  local = dirs.map((d) => d.name).sort();
+  init = local[0] ?? '';
   expect(init).toMatch(/^\d{14}_init$/);
 });
 
@@ -49,20 +53,28 @@ async function rejection(promise: Promise<unknown>): Promise<MigrationError> {
 }
 
 describe('deploy', () => {
-  it('applies the init migration, creates the tables, and applies nothing the second time', async () => {
+  it('applies the init migration (and the rest), creates the tables, and applies nothing the second time', async () => {
     const m = migrator();
-    expect(await m.deploy()).toEqual({ applied: [init] });
-    expect(await db.tables()).toEqual(['_prisma_migrations', ...HUB_TABLES]);
+    expect(await m.deploy()).toEqual({ applied: local });
+    expect(await db.tables()).toEqual(expect.arrayContaining(INIT_TABLES));
     expect(await m.deploy()).toEqual({ applied: [] });
-    const rows = await db.query<{ migration_name: string; finished_at: Date | null }>('SELECT migration_name, finished_at FROM _prisma_migrations');
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.finished_at).toBeInstanceOf(Date);
+    const rows = await db.query<{ migration_name: string; finished_at: Date | null }>(
+      'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name',
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(local);
+    expect(rows.every((r) => r.finished_at instanceof Date)).toBe(true);
   });
 
   it('works with a second migrator after the first one (fresh engine, same lock)', async () => {
     await migrator().deploy();
     await prisma.addMigration('29990101000000_add_note', 'ALTER TABLE "clusters" ADD COLUMN "note" TEXT;');
     expect(await migrator().deploy()).toEqual({ applied: ['29990101000000_add_note'] });
+  });
+
+  it('needs no schema.prisma to deploy (a runtime image may ship only the migrations)', async () => {
+    const m = createMigrator({ databaseUrl: db.url, migrationsDir: prisma.migrationsDir });
+    expect(await m.deploy()).toEqual({ applied: local });
+    expect((await m.status()).upToDate).toBe(true);
   });
 
   it('runs scripts whole: semicolons inside strings and function bodies survive', async () => {
@@ -82,9 +94,10 @@ INSERT INTO notes DEFAULT VALUES;`,
 
   it('is safe when two replicas deploy the same empty database at once', async () => {
     const results = await Promise.all([migrator().deploy(), migrator().deploy()]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], [init]]);
-    expect(await db.query('SELECT migration_name FROM _prisma_migrations')).toEqual([{ migration_name: init }]);
-    expect(await db.tables()).toEqual(['_prisma_migrations', ...HUB_TABLES]);
+    expect(results.map((r) => r.applied).sort((a, b) => a.length - b.length)).toEqual([[], local]);
+    const rows = await db.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(local);
+    expect(await db.tables()).toEqual(expect.arrayContaining(INIT_TABLES));
   });
 
   it('gives up with LockTimeout when another process holds the migration lock', async () => {
@@ -173,7 +186,7 @@ INSERT INTO notes DEFAULT VALUES;`,
     expect(error.message).toContain(`migrate resolve --applied`);
     expect(await db.tables()).toEqual(['legacy']);
 
-    await migrator().resolve(init, 'applied');
+    for (const name of local) await migrator().resolve(name, 'applied');
     expect(await migrator().deploy()).toEqual({ applied: [] });
     expect((await migrator().status()).upToDate).toBe(true);
   });
@@ -195,14 +208,14 @@ INSERT INTO notes DEFAULT VALUES;`,
 describe('status', () => {
   it('reports pending before and applied after a deploy', async () => {
     const before = await migrator().status();
-    expect(before).toMatchObject({ local: [init], applied: [], pending: [init], diverged: false, upToDate: false, hasMigrationsTable: false });
+    expect(before).toMatchObject({ local, applied: [], pending: local, diverged: false, upToDate: false, hasMigrationsTable: false });
     // status must not create anything
     expect(await db.tables()).toEqual([]);
 
     await migrator().deploy();
     const after = await migrator().status();
-    expect(after).toMatchObject({ local: [init], pending: [], problems: [], diverged: false, upToDate: true, hasMigrationsTable: true });
-    expect(after.applied.map((a) => a.name)).toEqual([init]);
+    expect(after).toMatchObject({ local, pending: [], problems: [], diverged: false, upToDate: true, hasMigrationsTable: true });
+    expect(after.applied.map((a) => a.name)).toEqual(local);
     expect(after.applied[0]?.finishedAt).toBeInstanceOf(Date);
   });
 });
@@ -211,15 +224,24 @@ describe('create', () => {
   const shadowDatabases = async () =>
     adminQuery<{ datname: string }>(ADMIN_URL, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${SHADOW_DATABASE_PREFIX}%`]);
 
+  // These tests must not depend on the repo's schema.prisma being in sync with its migrations
+  // (schema-sync.test.ts checks that): bring the temp copy in sync first.
+  const syncCopy = async () => {
+    await migrator().create('sync');
+  };
+
   it('writes nothing and says so when the schema matches the migrations', async () => {
+    await syncCopy();
+    const before = (await readdir(prisma.migrationsDir)).sort();
     const result = await migrator().create('nothing');
     expect(result.created).toBe(false);
     expect(!result.created && result.message).toMatch(/No schema changes/);
-    expect((await readdir(prisma.migrationsDir)).sort()).toEqual([init, 'migration_lock.toml']);
+    expect((await readdir(prisma.migrationsDir)).sort()).toEqual(before);
     expect(await shadowDatabases()).toEqual([]);
   });
 
   it('creates a migration for a schema change without touching the main database', async () => {
+    await syncCopy();
     await db.query('CREATE TABLE keep_me (id INT)');
     await db.query('INSERT INTO keep_me VALUES (42)');
     await appendFile(
@@ -231,6 +253,7 @@ describe('create', () => {
     if (!result.created) throw new Error(result.message);
     expect(result.name).toMatch(/^\d{14}_add_audit_events$/);
     expect(result.sql).toContain('CREATE TABLE "audit_events"');
+    expect(result.sql).not.toContain('CREATE TABLE "clusters"');
     expect(await readFile(join(prisma.migrationsDir, result.name, 'migration.sql'), 'utf8')).toBe(result.sql);
     expect(await readFile(join(prisma.migrationsDir, 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
 
@@ -248,9 +271,10 @@ describe('create', () => {
     if (!result.created) throw new Error(result.message);
     expect(result.sql).toContain('CREATE TABLE "clusters"');
     expect((await readdir(prisma.migrationsDir)).sort()).toEqual([result.name, 'migration_lock.toml']);
-    // and it applies cleanly
+    // It applies cleanly, and afterwards the folder matches the schema.
     expect(await migrator().deploy()).toEqual({ applied: [result.name] });
-    expect(await db.tables()).toEqual(['_prisma_migrations', ...HUB_TABLES]);
+    expect(await db.tables()).toEqual(expect.arrayContaining(INIT_TABLES));
+    expect((await migrator().create('again')).created).toBe(false);
   });
 });
 

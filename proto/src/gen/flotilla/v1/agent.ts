@@ -140,7 +140,59 @@ export interface DesiredState {
 export interface DeploymentAssignment {
   deploymentId: string;
   bundleName: string;
-  /** Content-addressed revision of the bundle to apply. */
+  /**
+   * Content-addressed revision of the bundle to apply: "sha256:<hex>" of the
+   * content bytes that GetBundleContent returns.
+   */
+  revision: string;
+  options?:
+    | DeploymentOptions
+    | undefined;
+  /** Size in bytes of the revision's content. */
+  contentSize: number;
+}
+
+export interface DeploymentOptions {
+  /** Namespace given to namespaced objects that have none. */
+  defaultNamespace: string;
+  /**
+   * Never delete objects that left the bundle (nor the bundle's objects when
+   * the deployment is removed).
+   */
+  keepResources: boolean;
+  /** Re-apply when an applied object drifts from the desired state. */
+  correctDrift: boolean;
+  /** Apply a revision with zero objects even when the previous one had some. */
+  allowEmpty: boolean;
+  /** Differences to ignore when detecting drift. */
+  comparePatches: ComparePatch[];
+}
+
+/**
+ * ComparePatch ignores fields of matching objects when comparing desired and
+ * live state, like Fleet's diff.comparePatches and Argo CD's
+ * ignoreDifferences. Empty selector fields match any value.
+ */
+export interface ComparePatch {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** RFC 6901 JSON pointers of fields to ignore, e.g. "/spec/replicas". */
+  jsonPointers: string[];
+}
+
+export interface GetBundleContentRequest {
+  revision: string;
+}
+
+/**
+ * The content is a UTF-8 JSON array of Kubernetes objects, split into chunks
+ * sent in order. The first message carries the total size and digest.
+ */
+export interface GetBundleContentResponse {
+  chunk: Buffer;
+  totalSize: number;
   revision: string;
 }
 
@@ -151,6 +203,17 @@ export interface ResourceStatus {
   name: string;
   state: DeploymentState;
   message: string;
+  /** Per-field differences between desired and live state (drift). */
+  diffs: FieldDiff[];
+}
+
+export interface FieldDiff {
+  /** RFC 6901 JSON pointer of the field. */
+  path: string;
+  /** JSON of the desired value; empty when the field should not exist. */
+  desired: string;
+  /** JSON of the live value; empty when the field is missing. */
+  live: string;
 }
 
 export interface DeploymentStatus {
@@ -581,7 +644,7 @@ export const DesiredState: MessageFns<DesiredState> = {
 };
 
 function createBaseDeploymentAssignment(): DeploymentAssignment {
-  return { deploymentId: "", bundleName: "", revision: "" };
+  return { deploymentId: "", bundleName: "", revision: "", options: undefined, contentSize: 0 };
 }
 
 export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
@@ -594,6 +657,12 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
     }
     if (message.revision !== "") {
       writer.uint32(26).string(message.revision);
+    }
+    if (message.options !== undefined) {
+      DeploymentOptions.encode(message.options, writer.uint32(34).fork()).join();
+    }
+    if (message.contentSize !== 0) {
+      writer.uint32(40).int64(message.contentSize);
     }
     return writer;
   },
@@ -635,6 +704,22 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
             message.revision = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.options = DeploymentOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.contentSize = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -660,6 +745,12 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
         ? globalThis.String(object.bundle_name)
         : "",
       revision: isSet(object.revision) ? globalThis.String(object.revision) : "",
+      options: isSet(object.options) ? DeploymentOptions.fromJSON(object.options) : undefined,
+      contentSize: isSet(object.contentSize)
+        ? globalThis.Number(object.contentSize)
+        : isSet(object.content_size)
+        ? globalThis.Number(object.content_size)
+        : 0,
     };
   },
 
@@ -674,6 +765,12 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
     if (message.revision !== "") {
       obj.revision = message.revision;
     }
+    if (message.options !== undefined) {
+      obj.options = DeploymentOptions.toJSON(message.options);
+    }
+    if (message.contentSize !== 0) {
+      obj.contentSize = Math.round(message.contentSize);
+    }
     return obj;
   },
 
@@ -685,12 +782,482 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
     message.deploymentId = object.deploymentId ?? "";
     message.bundleName = object.bundleName ?? "";
     message.revision = object.revision ?? "";
+    message.options = (object.options !== undefined && object.options !== null)
+      ? DeploymentOptions.fromPartial(object.options)
+      : undefined;
+    message.contentSize = object.contentSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeploymentOptions(): DeploymentOptions {
+  return { defaultNamespace: "", keepResources: false, correctDrift: false, allowEmpty: false, comparePatches: [] };
+}
+
+export const DeploymentOptions: MessageFns<DeploymentOptions> = {
+  encode(message: DeploymentOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.defaultNamespace !== "") {
+      writer.uint32(10).string(message.defaultNamespace);
+    }
+    if (message.keepResources !== false) {
+      writer.uint32(16).bool(message.keepResources);
+    }
+    if (message.correctDrift !== false) {
+      writer.uint32(24).bool(message.correctDrift);
+    }
+    if (message.allowEmpty !== false) {
+      writer.uint32(32).bool(message.allowEmpty);
+    }
+    for (const v of message.comparePatches) {
+      ComparePatch.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeploymentOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeploymentOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.defaultNamespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.keepResources = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.correctDrift = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.allowEmpty = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.comparePatches.push(ComparePatch.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeploymentOptions {
+    return {
+      defaultNamespace: isSet(object.defaultNamespace)
+        ? globalThis.String(object.defaultNamespace)
+        : isSet(object.default_namespace)
+        ? globalThis.String(object.default_namespace)
+        : "",
+      keepResources: isSet(object.keepResources)
+        ? globalThis.Boolean(object.keepResources)
+        : isSet(object.keep_resources)
+        ? globalThis.Boolean(object.keep_resources)
+        : false,
+      correctDrift: isSet(object.correctDrift)
+        ? globalThis.Boolean(object.correctDrift)
+        : isSet(object.correct_drift)
+        ? globalThis.Boolean(object.correct_drift)
+        : false,
+      allowEmpty: isSet(object.allowEmpty)
+        ? globalThis.Boolean(object.allowEmpty)
+        : isSet(object.allow_empty)
+        ? globalThis.Boolean(object.allow_empty)
+        : false,
+      comparePatches: globalThis.Array.isArray(object?.comparePatches)
+        ? object.comparePatches.map((e: any) => ComparePatch.fromJSON(e))
+        : globalThis.Array.isArray(object?.compare_patches)
+        ? object.compare_patches.map((e: any) => ComparePatch.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DeploymentOptions): unknown {
+    const obj: any = {};
+    if (message.defaultNamespace !== "") {
+      obj.defaultNamespace = message.defaultNamespace;
+    }
+    if (message.keepResources !== false) {
+      obj.keepResources = message.keepResources;
+    }
+    if (message.correctDrift !== false) {
+      obj.correctDrift = message.correctDrift;
+    }
+    if (message.allowEmpty !== false) {
+      obj.allowEmpty = message.allowEmpty;
+    }
+    if (message.comparePatches?.length) {
+      obj.comparePatches = message.comparePatches.map((e) => ComparePatch.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeploymentOptions>, I>>(base?: I): DeploymentOptions {
+    return DeploymentOptions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeploymentOptions>, I>>(object: I): DeploymentOptions {
+    const message = createBaseDeploymentOptions();
+    message.defaultNamespace = object.defaultNamespace ?? "";
+    message.keepResources = object.keepResources ?? false;
+    message.correctDrift = object.correctDrift ?? false;
+    message.allowEmpty = object.allowEmpty ?? false;
+    message.comparePatches = object.comparePatches?.map((e) => ComparePatch.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseComparePatch(): ComparePatch {
+  return { apiVersion: "", kind: "", namespace: "", name: "", jsonPointers: [] };
+}
+
+export const ComparePatch: MessageFns<ComparePatch> = {
+  encode(message: ComparePatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.apiVersion !== "") {
+      writer.uint32(10).string(message.apiVersion);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.namespace !== "") {
+      writer.uint32(26).string(message.namespace);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    for (const v of message.jsonPointers) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ComparePatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComparePatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.apiVersion = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.jsonPointers.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ComparePatch {
+    return {
+      apiVersion: isSet(object.apiVersion)
+        ? globalThis.String(object.apiVersion)
+        : isSet(object.api_version)
+        ? globalThis.String(object.api_version)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      jsonPointers: globalThis.Array.isArray(object?.jsonPointers)
+        ? object.jsonPointers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.json_pointers)
+        ? object.json_pointers.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ComparePatch): unknown {
+    const obj: any = {};
+    if (message.apiVersion !== "") {
+      obj.apiVersion = message.apiVersion;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.jsonPointers?.length) {
+      obj.jsonPointers = message.jsonPointers;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ComparePatch>, I>>(base?: I): ComparePatch {
+    return ComparePatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ComparePatch>, I>>(object: I): ComparePatch {
+    const message = createBaseComparePatch();
+    message.apiVersion = object.apiVersion ?? "";
+    message.kind = object.kind ?? "";
+    message.namespace = object.namespace ?? "";
+    message.name = object.name ?? "";
+    message.jsonPointers = object.jsonPointers?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetBundleContentRequest(): GetBundleContentRequest {
+  return { revision: "" };
+}
+
+export const GetBundleContentRequest: MessageFns<GetBundleContentRequest> = {
+  encode(message: GetBundleContentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.revision !== "") {
+      writer.uint32(10).string(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBundleContentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBundleContentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revision = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBundleContentRequest {
+    return { revision: isSet(object.revision) ? globalThis.String(object.revision) : "" };
+  },
+
+  toJSON(message: GetBundleContentRequest): unknown {
+    const obj: any = {};
+    if (message.revision !== "") {
+      obj.revision = message.revision;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBundleContentRequest>, I>>(base?: I): GetBundleContentRequest {
+    return GetBundleContentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBundleContentRequest>, I>>(object: I): GetBundleContentRequest {
+    const message = createBaseGetBundleContentRequest();
+    message.revision = object.revision ?? "";
+    return message;
+  },
+};
+
+function createBaseGetBundleContentResponse(): GetBundleContentResponse {
+  return { chunk: Buffer.alloc(0), totalSize: 0, revision: "" };
+}
+
+export const GetBundleContentResponse: MessageFns<GetBundleContentResponse> = {
+  encode(message: GetBundleContentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chunk.length !== 0) {
+      writer.uint32(10).bytes(message.chunk);
+    }
+    if (message.totalSize !== 0) {
+      writer.uint32(16).int64(message.totalSize);
+    }
+    if (message.revision !== "") {
+      writer.uint32(26).string(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBundleContentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBundleContentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalSize = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.revision = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBundleContentResponse {
+    return {
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0),
+      totalSize: isSet(object.totalSize)
+        ? globalThis.Number(object.totalSize)
+        : isSet(object.total_size)
+        ? globalThis.Number(object.total_size)
+        : 0,
+      revision: isSet(object.revision) ? globalThis.String(object.revision) : "",
+    };
+  },
+
+  toJSON(message: GetBundleContentResponse): unknown {
+    const obj: any = {};
+    if (message.chunk.length !== 0) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    if (message.totalSize !== 0) {
+      obj.totalSize = Math.round(message.totalSize);
+    }
+    if (message.revision !== "") {
+      obj.revision = message.revision;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBundleContentResponse>, I>>(base?: I): GetBundleContentResponse {
+    return GetBundleContentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBundleContentResponse>, I>>(object: I): GetBundleContentResponse {
+    const message = createBaseGetBundleContentResponse();
+    message.chunk = object.chunk ?? Buffer.alloc(0);
+    message.totalSize = object.totalSize ?? 0;
+    message.revision = object.revision ?? "";
     return message;
   },
 };
 
 function createBaseResourceStatus(): ResourceStatus {
-  return { apiVersion: "", kind: "", namespace: "", name: "", state: 0, message: "" };
+  return { apiVersion: "", kind: "", namespace: "", name: "", state: 0, message: "", diffs: [] };
 }
 
 export const ResourceStatus: MessageFns<ResourceStatus> = {
@@ -712,6 +1279,9 @@ export const ResourceStatus: MessageFns<ResourceStatus> = {
     }
     if (message.message !== "") {
       writer.uint32(50).string(message.message);
+    }
+    for (const v of message.diffs) {
+      FieldDiff.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -777,6 +1347,14 @@ export const ResourceStatus: MessageFns<ResourceStatus> = {
             message.message = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.diffs.push(FieldDiff.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -801,6 +1379,7 @@ export const ResourceStatus: MessageFns<ResourceStatus> = {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       state: isSet(object.state) ? deploymentStateFromJSON(object.state) : 0,
       message: isSet(object.message) ? globalThis.String(object.message) : "",
+      diffs: globalThis.Array.isArray(object?.diffs) ? object.diffs.map((e: any) => FieldDiff.fromJSON(e)) : [],
     };
   },
 
@@ -824,6 +1403,9 @@ export const ResourceStatus: MessageFns<ResourceStatus> = {
     if (message.message !== "") {
       obj.message = message.message;
     }
+    if (message.diffs?.length) {
+      obj.diffs = message.diffs.map((e) => FieldDiff.toJSON(e));
+    }
     return obj;
   },
 
@@ -838,6 +1420,108 @@ export const ResourceStatus: MessageFns<ResourceStatus> = {
     message.name = object.name ?? "";
     message.state = object.state ?? 0;
     message.message = object.message ?? "";
+    message.diffs = object.diffs?.map((e) => FieldDiff.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFieldDiff(): FieldDiff {
+  return { path: "", desired: "", live: "" };
+}
+
+export const FieldDiff: MessageFns<FieldDiff> = {
+  encode(message: FieldDiff, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.desired !== "") {
+      writer.uint32(18).string(message.desired);
+    }
+    if (message.live !== "") {
+      writer.uint32(26).string(message.live);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldDiff {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFieldDiff();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.desired = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.live = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FieldDiff {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      desired: isSet(object.desired) ? globalThis.String(object.desired) : "",
+      live: isSet(object.live) ? globalThis.String(object.live) : "",
+    };
+  },
+
+  toJSON(message: FieldDiff): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.desired !== "") {
+      obj.desired = message.desired;
+    }
+    if (message.live !== "") {
+      obj.live = message.live;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FieldDiff>, I>>(base?: I): FieldDiff {
+    return FieldDiff.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FieldDiff>, I>>(object: I): FieldDiff {
+    const message = createBaseFieldDiff();
+    message.path = object.path ?? "";
+    message.desired = object.desired ?? "";
+    message.live = object.live ?? "";
     return message;
   },
 };
@@ -1331,6 +2015,22 @@ export const AgentServiceService = {
     responseSerialize: (value: HeartbeatResponse): Buffer => Buffer.from(HeartbeatResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): HeartbeatResponse => HeartbeatResponse.decode(value),
   },
+  /**
+   * GetBundleContent streams the content of a bundle revision in chunks, so
+   * bundle size is not limited by the gRPC message size. Only revisions
+   * currently assigned to the calling cluster can be fetched.
+   */
+  getBundleContent: {
+    path: "/flotilla.v1.AgentService/GetBundleContent" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetBundleContentRequest): Buffer =>
+      Buffer.from(GetBundleContentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBundleContentRequest => GetBundleContentRequest.decode(value),
+    responseSerialize: (value: GetBundleContentResponse): Buffer =>
+      Buffer.from(GetBundleContentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBundleContentResponse => GetBundleContentResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -1348,6 +2048,12 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
    * in SessionInfo.
    */
   heartbeat: handleUnaryCall<HeartbeatRequest, HeartbeatResponse>;
+  /**
+   * GetBundleContent streams the content of a bundle revision in chunks, so
+   * bundle size is not limited by the gRPC message size. Only revisions
+   * currently assigned to the calling cluster can be fetched.
+   */
+  getBundleContent: handleServerStreamingCall<GetBundleContentRequest, GetBundleContentResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -1398,6 +2104,20 @@ export interface AgentServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: HeartbeatResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * GetBundleContent streams the content of a bundle revision in chunks, so
+   * bundle size is not limited by the gRPC message size. Only revisions
+   * currently assigned to the calling cluster can be fetched.
+   */
+  getBundleContent(
+    request: GetBundleContentRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetBundleContentResponse>;
+  getBundleContent(
+    request: GetBundleContentRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetBundleContentResponse>;
 }
 
 export const AgentServiceClient = makeGenericClientConstructor(
@@ -1408,6 +2128,14 @@ export const AgentServiceClient = makeGenericClientConstructor(
   service: typeof AgentServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -1421,6 +2149,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../generated/prisma/client.js';
-import { HUB_CONFIG } from '../config/config.module.js';
-import type { HubConfig } from '../config/config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { HUB_CONFIG } from '../platform/config/config.module.js';
+import type { HubConfig } from '../platform/config/config.js';
 
 /** The hub's only database handle: Prisma Client on the pure-JS pg adapter. */
 @Injectable()

@@ -1,0 +1,63 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { errorResponses, json, labelSelectorSchema } from '../api/common.schemas.js';
+
+const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
+
+export const bundleNameParams = z.strictObject({ name: dnsLabel });
+
+export const bundleTargetSchema = z
+  .strictObject({ clusterName: z.string().optional(), clusterSelector: labelSelectorSchema.optional(), clusterGroup: z.string().optional() })
+  .meta({ id: 'BundleTarget', description: 'Every field given must match; the bundle targets a cluster when any entry matches' });
+
+export const comparePatchSchema = z
+  .strictObject({
+    apiVersion: z.string().optional(),
+    kind: z.string().optional(),
+    namespace: z.string().optional(),
+    name: z.string().optional(),
+    jsonPointers: z.array(z.string().regex(/^(\/([^~/]|~[01])*)+$/, 'must be an RFC 6901 JSON pointer such as /spec/replicas')).min(1),
+  })
+  .meta({ id: 'ComparePatch', description: 'Fields to ignore when detecting drift (Fleet diff.comparePatches)' });
+
+export const bundleOptionsSchema = z
+  .strictObject({
+    defaultNamespace: dnsLabel.optional(),
+    keepResources: z.boolean().optional(),
+    correctDrift: z.boolean().optional(),
+    allowEmpty: z.boolean().optional(),
+    comparePatches: z.array(comparePatchSchema).optional(),
+  })
+  .meta({ id: 'BundleOptions' });
+
+export const putBundleBody = z
+  .strictObject({
+    manifests: z.string().optional().meta({ description: 'Multi-document YAML' }),
+    resources: z.array(z.unknown()).optional().meta({ description: 'Kubernetes objects (instead of manifests)' }),
+    targets: z.array(bundleTargetSchema).max(1000),
+    options: bundleOptionsSchema.optional(),
+  })
+  .refine((b) => (b.manifests === undefined) !== (b.resources === undefined), { message: 'give exactly one of manifests or resources', path: ['manifests'] })
+  .meta({ id: 'PutBundle' });
+
+export const bundleSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    revision: z.string(),
+    resourceCount: z.number(),
+    size: z.number(),
+    targets: z.array(bundleTargetSchema),
+    options: bundleOptionsSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Bundle' });
+
+export function registerBundlePaths(r: OpenAPIRegistry): void {
+  const name = { params: bundleNameParams };
+  r.registerPath({ method: 'put', path: '/api/v1/bundles/{name}', summary: 'Create or update a bundle (a new content-addressed revision when the content changes)', request: { ...name, body: { content: { 'application/json': { schema: putBundleBody } } } }, responses: { 200: json(bundleSchema, 'Updated'), 201: json(bundleSchema, 'Created'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/bundles', summary: 'List bundles', responses: { 200: json(z.array(bundleSchema), 'Bundles'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/bundles/{name}', summary: 'Get a bundle', request: name, responses: { 200: json(bundleSchema, 'Bundle'), ...errorResponses } });
+  r.registerPath({ method: 'delete', path: '/api/v1/bundles/{name}', summary: 'Delete a bundle; agents prune its objects unless keepResources', request: name, responses: { 204: { description: 'Deleted' }, ...errorResponses } });
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { z } from 'zod';
+import { body, params } from '../api/zod.pipe.js';
+import { bundleNameParams, putBundleBody } from './bundle.api.js';
+import { BundleService, type BundleView } from './bundle.service.js';
+
+@Controller('api/v1/bundles')
+export class BundleController {
+  constructor(@Inject(BundleService) private readonly bundles: BundleService) {}
+
+  @Put(':name')
+  async put(
+    @Param(params(bundleNameParams)) p: { name: string },
+    @Body(body(putBundleBody)) b: z.output<typeof putBundleBody>,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BundleView> {
+    const { created, bundle } = await this.bundles.put(p.name, b);
+    res.status(created ? 201 : 200);
+    return bundle;
+  }
+
+  @Get()
+  list(): Promise<BundleView[]> {
+    return this.bundles.list();
+  }
+
+  @Get(':name')
+  get(@Param(params(bundleNameParams)) p: { name: string }): Promise<BundleView> {
+    return this.bundles.get(p.name);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  async delete(@Param(params(bundleNameParams)) p: { name: string }): Promise<void> {
+    await this.bundles.delete(p.name);
+  }
+}

@@ -1,0 +1,14 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { ClusterEventsModule } from '../clusters/cluster-events.module.js';
+import { DeploymentFanout } from './deployment-fanout.service.js';
+import { FANOUT_QUEUE, FanoutQueue } from './fanout.queue.js';
+import { FanoutProcessor } from './fanout.processor.js';
+
+/** Bundle → per-cluster deployments, queued on BullMQ. */
+@Module({
+  imports: [ClusterEventsModule, BullModule.registerQueue({ name: FANOUT_QUEUE })],
+  providers: [FanoutQueue, DeploymentFanout, FanoutProcessor],
+  exports: [FanoutQueue],
+})
+export class DeliveryModule {}

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
+import type { LabelSelector } from '../target/label-selector.js';
+import type { Labels } from '../target/labels.js';
+import { planDeployments } from './deployment-plan.js';
+
+/**
+ * Makes the deployments table match targets: one deployment per (bundle,
+ * targeted cluster) at the bundle's current revision, then tells the
+ * affected clusters' streams. Reads everything it needs from PostgreSQL.
+ */
+@Injectable()
+export class DeploymentFanout {
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+  ) {}
+
+  async reconcileBundle(bundleId: string): Promise<string[]> {
+    const affected = await this.prisma.$transaction(async (tx) => {
+      // Serialises fan-outs of the same bundle across workers and replicas.
+      const locked = await tx.$queryRaw<{ revision_id: string; targets: BundleTarget[] }[]>`
+        SELECT revision_id, targets FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`;
+      const bundle = locked[0];
+      if (!bundle) return [];
+      const [clusters, groups, existing] = await Promise.all([
+        this.clusters(tx),
+        this.groups(tx),
+        tx.deployment.findMany({ where: { bundleId }, select: { id: true, clusterId: true, desiredRevision: true } }),
+      ]);
+      const targeted = targetedClusters(bundle.targets, clusters, groups).map((c) => c.id);
+      const plan = planDeployments(bundle.revision_id, targeted, existing);
+      if (plan.create.length) {
+        await tx.deployment.createMany({
+          data: plan.create.map((clusterId) => ({ bundleId, clusterId, desiredRevision: bundle.revision_id })),
+          skipDuplicates: true,
+        });
+      }
+      if (plan.update.length) {
+        await tx.deployment.updateMany({
+          where: { id: { in: plan.update } },
+          data: { desiredRevision: bundle.revision_id, state: 'WaitApplied', reason: '', message: '' },
+        });
+      }
+      if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
+      return plan.affectedClusters;
+    });
+    await this.notify(affected);
+    return affected;
+  }
+
+  /** Recomputes one cluster's deployments over every bundle (labels changed, cluster joined). */
+  async reconcileCluster(clusterId: string): Promise<boolean> {
+    const changed = await this.prisma.$transaction(async (tx) => {
+      const cluster = await tx.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, labels: true } });
+      if (!cluster) return false;
+      const [groups, bundles, existing] = await Promise.all([
+        this.groups(tx),
+        tx.bundle.findMany({ select: { id: true, targets: true, revisionId: true } }),
+        tx.deployment.findMany({ where: { clusterId }, select: { id: true, bundleId: true, desiredRevision: true } }),
+      ]);
+      const target: TargetableCluster = { id: cluster.id, name: cluster.name, labels: cluster.labels as Labels };
+      const wanted = bundles.filter((b) => targetedClusters(b.targets as BundleTarget[], [target], groups).length > 0);
+      const byBundle = new Map(existing.map((d) => [d.bundleId, d]));
+      const wantedIds = new Set(wanted.map((b) => b.id));
+      const create = wanted.filter((b) => !byBundle.has(b.id));
+      const stale = existing.filter((d) => !wantedIds.has(d.bundleId));
+      if (create.length) {
+        await tx.deployment.createMany({
+          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId })),
+          skipDuplicates: true,
+        });
+      }
+      if (stale.length) await tx.deployment.deleteMany({ where: { id: { in: stale.map((d) => d.id) } } });
+      return create.length > 0 || stale.length > 0;
+    });
+    if (changed) await this.notify([clusterId]);
+    return changed;
+  }
+
+  async reconcileAll(): Promise<void> {
+    const bundles = await this.prisma.bundle.findMany({ select: { id: true } });
+    for (const b of bundles) await this.reconcileBundle(b.id);
+  }
+
+  private async notify(clusterIds: string[]): Promise<void> {
+    await Promise.all([...new Set(clusterIds)].map((clusterId) => this.events.publish({ type: 'desired-state-changed', clusterId })));
+  }
+
+  private async clusters(tx: Tx): Promise<TargetableCluster[]> {
+    const rows = await tx.cluster.findMany({ select: { id: true, name: true, labels: true } });
+    return rows.map((r) => ({ id: r.id, name: r.name, labels: r.labels as Labels }));
+  }
+
+  private async groups(tx: Tx): Promise<GroupSelectors> {
+    const rows = await tx.clusterGroup.findMany({ select: { name: true, selector: true } });
+    return new Map(rows.map((g) => [g.name, g.selector as LabelSelector]));
+  }
+}
+
+type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];

@@ -1,0 +1,37 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DeploymentFanout } from './deployment-fanout.service.js';
+import { FANOUT_QUEUE, FanoutQueue, type FanoutJob } from './fanout.queue.js';
+
+@Processor(FANOUT_QUEUE)
+export class FanoutProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FanoutProcessor.name);
+
+  constructor(
+    @Inject(DeploymentFanout) private readonly fanout: DeploymentFanout,
+    @Inject(FanoutQueue) private readonly queue: FanoutQueue,
+  ) {
+    super();
+  }
+
+  /** Redis is a queue, not the source of truth: every start rebuilds from PostgreSQL. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.reconcileAll();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const { name, data } = job as unknown as FanoutJob;
+    switch (name) {
+      case 'bundle':
+        return this.fanout.reconcileBundle(data.bundleId);
+      case 'cluster':
+        return this.fanout.reconcileCluster(data.clusterId);
+      case 'all':
+        return this.fanout.reconcileAll();
+      default:
+        this.logger.warn(`unknown fan-out job ${String(name)}`);
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchContent, grpcFailure, latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import { query } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
+import { startHub, type TestHub } from '../support/hub.ts';
+
+let hub: TestHub;
+const agents: Record<string, { clusterId: string; credential: string; stream: OpenWatch }> = {};
+
+beforeAll(async () => {
+  hub = await startHub();
+  const token = (await hub.api('POST', '/api/v1/registration-tokens', {})).body.token;
+  for (const [name, labels] of [
+    ['eu-prod', { env: 'prod', region: 'eu' }],
+    ['us-prod', { env: 'prod', region: 'us' }],
+    ['eu-dev', { env: 'dev', region: 'eu' }],
+  ] as const) {
+    const reg = await register(hub, { token, identity: `delivery-${name}-${Math.random()}`, labels, name });
+    agents[name] = { clusterId: reg.clusterId, credential: reg.credential, stream: watch(hub, reg.credential) };
+  }
+});
+afterAll(async () => {
+  for (const a of Object.values(agents)) a.stream.cancel();
+  await hub?.dispose();
+});
+
+const configMap = (name: string, data: Record<string, string> = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+const bundleNames = (name: string) => latestDesired(agents[name]!.stream)?.deployments.map((d) => d.bundleName) ?? [];
+
+describe('bundle delivery', () => {
+  it('delivers a bundle to exactly the targeted clusters, and follows retargeting', async () => {
+    const put = await hub.api('PUT', '/api/v1/bundles/web', {
+      resources: [configMap('web')],
+      targets: [{ clusterSelector: { matchLabels: { env: 'prod' } } }],
+      options: { defaultNamespace: 'web', correctDrift: true },
+    });
+    expect(put.status).toBe(201);
+    expect(put.body.revision).toMatch(/^sha256:/);
+    await eventually(() => {
+      expect(bundleNames('eu-prod')).toEqual(['web']);
+      expect(bundleNames('us-prod')).toEqual(['web']);
+    });
+    expect(bundleNames('eu-dev')).toEqual([]);
+    const assignment = latestDesired(agents['eu-prod']!.stream)!.deployments[0]!;
+    expect(assignment).toMatchObject({ revision: put.body.revision, options: { defaultNamespace: 'web', correctDrift: true, keepResources: false } });
+
+    // Retarget: eu only. us-prod loses it, eu-dev gains it, eu-prod keeps the same deployment.
+    await hub.api('PUT', '/api/v1/bundles/web', { resources: [configMap('web')], targets: [{ clusterSelector: { matchLabels: { region: 'eu' } } }], options: { defaultNamespace: 'web', correctDrift: true } });
+    await eventually(() => {
+      expect(bundleNames('us-prod')).toEqual([]);
+      expect(bundleNames('eu-dev')).toEqual(['web']);
+    });
+    expect(latestDesired(agents['eu-prod']!.stream)!.deployments[0]!.deploymentId).toBe(assignment.deploymentId);
+  });
+
+  it('follows cluster label changes and groups', async () => {
+    await hub.api('POST', '/api/v1/cluster-groups', { name: 'americas', selector: { matchLabels: { region: 'us' } } });
+    await hub.api('PUT', '/api/v1/bundles/us-only', { resources: [configMap('us')], targets: [{ clusterGroup: 'americas' }] });
+    await eventually(() => expect(bundleNames('us-prod')).toContain('us-only'));
+    await hub.api('PATCH', `/api/v1/clusters/${agents['eu-dev']!.clusterId}`, { labels: { region: 'us' } });
+    await eventually(() => expect(bundleNames('eu-dev')).toContain('us-only'));
+    await hub.api('PATCH', `/api/v1/clusters/${agents['eu-dev']!.clusterId}`, { labels: { region: 'eu' } });
+    await eventually(() => expect(bundleNames('eu-dev')).not.toContain('us-only'));
+  });
+
+  it('stores identical content once and gives it the same revision', async () => {
+    const a = await hub.api('PUT', '/api/v1/bundles/same-a', { resources: [configMap('same')], targets: [] });
+    const b = await hub.api('PUT', '/api/v1/bundles/same-b', { manifests: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\ndata:\n  a: "1"\n', targets: [] });
+    expect(b.body.revision).toBe(a.body.revision);
+    const rows = await query(hub.database.url, 'SELECT id FROM bundle_revisions WHERE id = $1', [a.body.revision]);
+    expect(rows).toHaveLength(1);
+    const again = await hub.api('PUT', '/api/v1/bundles/same-a', { resources: [configMap('same')], targets: [] });
+    expect(again).toMatchObject({ status: 200, body: { revision: a.body.revision } });
+  });
+
+  it('streams a 20 MiB bundle in chunks, only to clusters it is assigned to', async () => {
+    const big = Array.from({ length: 20 }, (_, i) => configMap(`big-${i}`, { blob: 'x'.repeat(1024 * 1024) }));
+    const put = await hub.api('PUT', '/api/v1/bundles/big', { resources: big, targets: [{ clusterName: 'eu-prod' }] });
+    expect(put.status).toBe(201);
+    expect(put.body.size).toBeGreaterThan(20 * 1024 * 1024);
+    await eventually(() => expect(bundleNames('eu-prod')).toContain('big'));
+    const content = await fetchContent(hub, agents['eu-prod']!.credential, put.body.revision);
+    expect(content.chunks).toBeGreaterThan(20);
+    expect(content.totalSize).toBe(put.body.size);
+    expect(`sha256:${createHash('sha256').update(content.bytes).digest('hex')}`).toBe(put.body.revision);
+    expect(JSON.parse(content.bytes.toString('utf8'))).toHaveLength(20);
+    // Another cluster cannot read it, whether or not it exists.
+    const denied = await grpcFailure(fetchContent(hub, agents['us-prod']!.credential, put.body.revision));
+    expect(denied).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'RevisionNotAssigned' });
+    const malformed = await grpcFailure(fetchContent(hub, agents['us-prod']!.credential, 'sha1:abc'));
+    expect(malformed.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('records statuses from the owning cluster only and shows them per bundle, cluster and deployment', async () => {
+    await eventually(() => expect(bundleNames('eu-prod')).toContain('web'));
+    const deployment = latestDesired(agents['eu-prod']!.stream)!.deployments.find((d) => d.bundleName === 'web')!;
+    const pending = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
+    expect(pending.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
+
+    // us-prod reporting on eu-prod's deployment is ignored.
+    const stranger = await reportStatus(hub, agents['us-prod']!.credential, [{ deploymentId: deployment.deploymentId, appliedRevision: deployment.revision, state: 7, reason: 'x', message: 'forged', resources: [] }]);
+    expect(stranger.accepted).toBe(0);
+
+    const report = {
+      deploymentId: deployment.deploymentId,
+      appliedRevision: deployment.revision,
+      state: 5, // Modified
+      reason: 'Drifted',
+      message: 'ConfigMap web/web modified',
+      resources: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'web', state: 5, message: 'drifted', diffs: [{ path: '/data/a', desired: '"1"', live: '"2"' }] }],
+    };
+    expect((await reportStatus(hub, agents['eu-prod']!.credential, [report])).accepted).toBe(1);
+    const status = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
+    expect(status.counts.Modified).toBe(1);
+    expect(status.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod')).toMatchObject({ state: 'Modified', reason: 'Drifted', appliedRevision: deployment.revision });
+    const detail = (await hub.api('GET', `/api/v1/deployments/${deployment.deploymentId}`)).body;
+    expect(detail.resources[0].diffs).toEqual([{ path: '/data/a', desired: '"1"', live: '"2"' }]);
+    const perCluster = (await hub.api('GET', `/api/v1/clusters/${agents['eu-prod']!.clusterId}/deployments`)).body;
+    expect(perCluster.map((d: { bundleName: string }) => d.bundleName)).toContain('web');
+
+    // A new revision resets the deployment to WaitApplied until the agent reports it.
+    await hub.api('PUT', '/api/v1/bundles/web', { resources: [configMap('web', { a: '2' })], targets: [{ clusterSelector: { matchLabels: { region: 'eu' } } }], options: { defaultNamespace: 'web', correctDrift: true } });
+    await eventually(async () => {
+      const s = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
+      expect(s.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
+    });
+  });
+
+  it('removes the deployment from every stream when the bundle is deleted', async () => {
+    await hub.api('PUT', '/api/v1/bundles/doomed', { resources: [configMap('doomed')], targets: [{ clusterName: 'us-prod' }] });
+    await eventually(() => expect(bundleNames('us-prod')).toContain('doomed'));
+    expect((await hub.api('DELETE', '/api/v1/bundles/doomed')).status).toBe(204);
+    await eventually(() => expect(bundleNames('us-prod')).not.toContain('doomed'));
+    expect((await hub.api('GET', '/api/v1/bundles/doomed')).status).toBe(404);
+  });
+
+  it.each([
+    [{ manifests: 'kind: [', targets: [] }, 'InvalidManifest', 'manifests'],
+    [{ manifests: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', targets: [] }, 'InvalidManifest', 'manifests'],
+    [{ resources: [configMap('a'), configMap('a')], targets: [] }, 'InvalidManifest', 'resources[1]'],
+    [{ resources: [], manifests: '', targets: [] }, 'ValidationFailed', 'body.manifests'],
+    [{ resources: [configMap('a')], targets: [{}] }, 'InvalidTarget', 'targets[0]'],
+    [{ resources: [configMap('a')], targets: [{ clusterGroup: 'no-such-group' }] }, 'InvalidTarget', 'targets[0].clusterGroup'],
+    [{ resources: [configMap('a')], targets: [], options: { comparePatches: [{ jsonPointers: ['spec.replicas'] }] } }, 'ValidationFailed', 'body.options.comparePatches.0.jsonPointers.0'],
+  ])('rejects a bad bundle %j with %s on %s and changes nothing', async (input, error, field) => {
+    const before = (await hub.api('GET', '/api/v1/bundles/web')).body;
+    const res = await hub.api('PUT', '/api/v1/bundles/web', input);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error, field });
+    expect((await hub.api('GET', '/api/v1/bundles/web')).body).toEqual(before);
+  });
+
+  it('rejects a bad bundle name', async () => {
+    const res = await hub.api('PUT', '/api/v1/bundles/Not_Valid', { resources: [], targets: [] });
+    expect(res).toMatchObject({ status: 400, body: { field: 'params.name' } });
+  });
+});
