@@ -1,0 +1,116 @@
+import { ChannelCredentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  AgentServiceClient,
+  bearer,
+  CREDENTIAL_METADATA_KEY,
+  RegistrationServiceClient,
+  type DeploymentStatus,
+  type RegisterRequest,
+  type RegisterResponse,
+  type WatchResponse,
+} from '@flotilla/proto';
+import type { HubTls } from '../config/config.js';
+import { ContentAssembler } from './bundle-content.js';
+
+const CHANNEL_OPTIONS = {
+  // Find a dead hub (or a silently dropped NAT mapping) within a minute.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
+};
+
+/** Deadline of unary calls and of a content download (per call). */
+const UNARY_DEADLINE_MS = 30_000;
+const CONTENT_DEADLINE_MS = 10 * 60_000;
+
+/**
+ * The agent's calls to the hub (flotilla.v1): one channel, credential in the
+ * `authorization` metadata of every AgentService call.
+ */
+export class HubClient {
+  private readonly agent: AgentServiceClient;
+  private readonly registration: RegistrationServiceClient;
+
+  constructor(address: string, tls: HubTls) {
+    const credentials =
+      tls.mode === 'insecure'
+        ? ChannelCredentials.createInsecure()
+        : ChannelCredentials.createSsl(tls.mode === 'ca' ? Buffer.from(tls.caPem) : null);
+    this.agent = new AgentServiceClient(address, credentials, CHANNEL_OPTIONS);
+    this.registration = new RegistrationServiceClient(address, credentials, CHANNEL_OPTIONS);
+  }
+
+  register(request: RegisterRequest): Promise<RegisterResponse> {
+    return new Promise((resolve, reject) =>
+      this.registration.register(request, new Metadata(), { deadline: deadline(UNARY_DEADLINE_MS) }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  watch(credential: string, agentVersion: string, knownGeneration: string): ClientReadableStream<WatchResponse> {
+    return this.agent.watch({ agentVersion, knownGeneration }, auth(credential));
+  }
+
+  /** Downloads and verifies a revision's content (chunks → size → sha256). */
+  fetchContent(credential: string, revision: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const assembler = new ContentAssembler(revision);
+      const call = this.agent.getBundleContent({ revision }, auth(credential), { deadline: deadline(CONTENT_DEADLINE_MS) });
+      let failed = false;
+      call.on('data', (message) => {
+        try {
+          assembler.push(message);
+        } catch (error) {
+          failed = true;
+          call.cancel();
+          reject(error);
+        }
+      });
+      call.on('error', (error: ServiceError) => {
+        if (!failed) reject(error);
+        failed = true;
+      });
+      call.on('end', () => {
+        if (failed) return;
+        try {
+          resolve(assembler.finish());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  reportStatus(credential: string, deployments: DeploymentStatus[]): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.agent.reportStatus({ deployments }, auth(credential), { deadline: deadline(UNARY_DEADLINE_MS) }, (error, response) =>
+        error ? reject(error) : resolve(response.accepted),
+      ),
+    );
+  }
+
+  heartbeat(credential: string, agentVersion: string): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.agent.heartbeat({ agentVersion }, auth(credential), { deadline: deadline(UNARY_DEADLINE_MS) }, (error, response) =>
+        error ? reject(error) : resolve(response.heartbeatIntervalSeconds),
+      ),
+    );
+  }
+
+  close(): void {
+    this.agent.close();
+    this.registration.close();
+  }
+}
+
+function auth(credential: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set(CREDENTIAL_METADATA_KEY, bearer(credential));
+  return metadata;
+}
+
+function deadline(ms: number): Date {
+  return new Date(Date.now() + ms);
+}

@@ -1,0 +1,93 @@
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { apiErrorMessage, DriftCheckError, httpStatusOf, isRetryableStatus } from './drift.errors.js';
+import type { ComparePatch, DriftResult } from './drift.types.js';
+import { diffValues } from './field-diff.js';
+import { ignoredPointers, removePointers } from './ignore-rules.js';
+import { jsonText } from './json-value.js';
+import { normalize } from './normalize.js';
+import { toClientObject, toWireObject } from './wire-form.js';
+
+/** Field manager the agent applies with; drift is judged against what this manager would set. */
+export const AGENT_FIELD_MANAGER = 'flotilla-agent';
+
+/** Options of {@link detectDrift}. */
+export interface DetectDriftOptions {
+  /** Field manager of the dry-run; must be the one the agent applies with. Default `flotilla-agent`. */
+  fieldManager?: string;
+}
+
+/**
+ * Compares a desired object with its live counterpart and lists what drifted.
+ *
+ * Why a server-side apply dry-run instead of comparing `desired` with `live`
+ * directly: the live object is full of fields the manifest never sets (server
+ * defaults such as a Deployment's `strategy` and `terminationGracePeriodSeconds`,
+ * fields other controllers own, such as an HPA's `spec.replicas` when the
+ * manifest leaves it out), and only the
+ * API server knows the schema well enough to merge lists by key and default
+ * what we send. So we ask it: "if the agent applied `desired` now, forcing
+ * ownership of its fields, what would the object be?" (`dryRun=All`,
+ * `force=true`, the agent's field manager). Fields set by others and not by
+ * us are carried over unchanged; defaults come out the same; only fields we
+ * apply and someone changed, and fields we own but no longer apply, come out
+ * different. The same approach as `kubectl diff --server-side` and Argo CD's
+ * server-side diff.
+ *
+ * Both sides are then stripped of what the server owns ({@link normalize})
+ * and of the fields the matching ignore rules name, and diffed leaf by leaf.
+ *
+ * @param api client used for the dry-run: the library's `KubernetesObjectApi`,
+ *   or any object with a compatible `patch` (it receives `desired` unchanged)
+ * @param desired the object as the agent applies it (a manifest or a client model)
+ * @param live the object in the cluster; `undefined` when it does not exist
+ * @param rules ignore rules; those that select `desired` apply
+ * @returns drifted with one diff per changed field (values from the dry-run as
+ *   `desired`); when `live` is missing, a single diff at path `''` with the
+ *   desired object as `desired` and `''` as `live` (ignore rules do not hide a
+ *   deleted object)
+ * @throws DriftCheckError when the dry-run fails
+ */
+export async function detectDrift(
+  api: KubernetesObjectApi,
+  desired: KubernetesObject,
+  live: KubernetesObject | undefined,
+  rules: ComparePatch[],
+  options: DetectDriftOptions = {},
+): Promise<DriftResult> {
+  if (live === undefined) {
+    return { drifted: true, diffs: [{ path: '', desired: jsonText(normalize(toWireObject(desired))), live: '' }] };
+  }
+  const applied = await dryRunApply(api, desired, options.fieldManager ?? AGENT_FIELD_MANAGER);
+  const pointers = ignoredPointers(rules, desired);
+  const want = removePointers(normalize(toWireObject(applied)), pointers);
+  const have = removePointers(normalize(toWireObject(live)), pointers);
+  const diffs = diffValues(want, have);
+  return { drifted: diffs.length > 0, diffs };
+}
+
+/**
+ * The request body for `api.patch`. The library's own client re-serializes
+ * bodies through its typed models, so it gets the manifest as a model (see
+ * wire-form.ts) or renamed fields such as a CRD's `x-kubernetes-*` would be
+ * dropped; any other implementation of the same interface (the agent's own
+ * client) gets the manifest unchanged, so that fields the models do not know
+ * (newer than the client) are sent too.
+ */
+function requestBody(api: KubernetesObjectApi, desired: KubernetesObject): KubernetesObject {
+  return api instanceof KubernetesObjectApi ? toClientObject(desired) : desired;
+}
+
+async function dryRunApply(api: KubernetesObjectApi, desired: KubernetesObject, fieldManager: string) {
+  try {
+    return await api.patch(requestBody(api, desired), undefined, 'All', fieldManager, true, PatchStrategy.ServerSideApply);
+  } catch (err) {
+    const status = httpStatusOf(err);
+    const what = `${desired.kind ?? '?'} ${desired.metadata?.namespace ? `${desired.metadata.namespace}/` : ''}${desired.metadata?.name ?? '?'}`;
+    throw new DriftCheckError(
+      'DryRunFailed',
+      `server-side apply dry-run of ${what} failed${status ? ` (HTTP ${status})` : ''}: ${apiErrorMessage(err)}`,
+      isRetryableStatus(status),
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Every failure the agent reports on a deployment has one of these reasons,
+ * like Flux's typed conditions (`BuildFailed`, `PruneFailed`, …). The reason is
+ * what the hub, the API and the dashboard show; the message says what to do.
+ */
+export type FailureReason =
+  | 'ContentFetchFailed'
+  | 'ContentInvalid'
+  | 'PlanFailed'
+  | 'ApplyFailed'
+  | 'OwnershipConflict'
+  | 'NamespaceNotAllowed'
+  | 'PruneFailed'
+  | 'EmptyRevisionRefused';
+
+/**
+ * A failure with a reason. `retryable` is decided where the error is raised:
+ * a timeout or an unreachable API server is worth retrying, a schema error in
+ * the bundle is not (until the bundle changes).
+ */
+export class AgentError extends Error {
+  readonly reason: FailureReason;
+  readonly retryable: boolean;
+
+  constructor(reason: FailureReason, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AgentError';
+    this.reason = reason;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** The message of anything thrown, without a stack. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

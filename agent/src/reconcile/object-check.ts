@@ -1,0 +1,22 @@
+import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { ComparePatch } from '@flotilla/proto';
+import { detectDrift } from '../drift/index.js';
+import { messageOf } from '../errors.js';
+import { assessHealth } from '../health/index.js';
+import type { ObjectResult } from '../report/deployment-status.js';
+import type { PlannedObject } from '../plan/plan.js';
+
+/** Health and drift of one applied object against its live state (`undefined`: it does not exist). */
+export async function checkObject(
+  api: KubernetesObjectApi,
+  planned: PlannedObject,
+  live: KubernetesObject | undefined,
+  rules: ComparePatch[],
+): Promise<Pick<ObjectResult, 'health' | 'drift' | 'checkError'>> {
+  const health = live ? assessHealth(live) : { status: 'Missing' as const, message: 'the object does not exist' };
+  try {
+    return { health, drift: await detectDrift(api, planned.object, live, rules) };
+  } catch (error) {
+    return { health, checkError: messageOf(error) };
+  }
+}
