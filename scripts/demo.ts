@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from '../test/clusters/index.ts';
 import { ADMIN_DATABASE_URL, query } from '../test/support/database.ts';
 import { eventually } from '../test/support/eventually.ts';
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
   };
   await eventually(async () => (await fetch(`${hubUrl}/readyz`)).ok, { timeoutMs: 60_000, description: 'hub ready' });
   log(`hub ready at ${hubUrl} (gRPC localhost:${grpcPort}, TLS)`);
+
+  // What `helm install --create-namespace` would have made: the agent's own namespace.
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'flotilla-system' } } });
 
   const token = await api('POST', '/api/v1/registration-tokens', { ttlSeconds: 3600, maxUses: 1, labels: { env: 'demo' } });
   children.push(
