@@ -1,4 +1,3 @@
-import type { KubernetesObjectApi } from '@kubernetes/client-node';
 import type { DeploymentAssignment, DesiredState } from '@flotilla/proto';
 import { Discovery } from './apply/discovery.js';
 import { InventoryStore } from './apply/inventory.store.js';
@@ -6,6 +5,7 @@ import type { AgentConfig } from './config/config.js';
 import { CredentialStore } from './connection/credential.store.js';
 import type { HubClient } from './connection/hub.client.js';
 import { WatchLoop } from './connection/watch.loop.js';
+import type { DryRunApplier } from './drift/index.js';
 import { messageOf } from './errors.js';
 import type { KubeClient } from './kube/kube-client.js';
 import type { Logger } from './log/logger.js';
@@ -47,7 +47,7 @@ export class Agent {
   private readonly reporter: StatusReporter;
   private readonly watcher: LiveObjectsWatcher;
   private readonly watchLoop: WatchLoop;
-  private readonly drift: KubernetesObjectApi;
+  private readonly drift: DryRunApplier;
   private generation = '';
   private credential = '';
   private resyncTimer: NodeJS.Timeout | undefined;

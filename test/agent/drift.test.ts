@@ -3,62 +3,70 @@
  * agent applied with server-side apply show no drift (server defaults,
  * controller writes and other managers' extra fields included); a field we
  * apply changed by someone else is reported at its exact path; ignore rules
- * hide it; a deleted object is drift.
+ * hide it; a deleted object is drift. Applies, reads and dry-runs go through
+ * the agent's own client (KubeClient, Discovery, serverSideApply, driftApi),
+ * as in the agent.
  */
-import { randomBytes } from 'node:crypto';
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AGENT_FIELD_MANAGER,
-  detectDrift,
-  toClientObject,
-  toWireObject,
-  type ComparePatch,
-} from '../../agent/src/drift/index.ts';
-import { CLUSTER_TOOLS, ensureTools, startClusters, type Cluster } from '../clusters/index.ts';
+import { Discovery, objectPath } from '../../agent/src/apply/discovery.ts';
+import { detectDrift, type ComparePatch, type DryRunApplier } from '../../agent/src/drift/index.ts';
+import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
+import { refOf } from '../../agent/src/kube/object-ref.ts';
+import { serverSideApply } from '../../agent/src/kube/server-side-apply.ts';
+import { driftApi } from '../../agent/src/reconcile/drift-api.ts';
+import { startCluster, type Cluster } from '../clusters/index.ts';
 import { eventually } from '../support/eventually.ts';
+import { createNamespace, kubeFor, rand, read as readPath } from './agent-support.ts';
 
-const rand = (): string => randomBytes(4).toString('hex');
 const rule = (fields: Partial<ComparePatch>): ComparePatch => ({ apiVersion: '', kind: '', namespace: '', name: '', jsonPointers: [], ...fields });
 
 describe('drift detection on an api-only cluster', () => {
   let cluster: Cluster | undefined;
-  let objects: KubernetesObjectApi;
+  let kube: KubeClient | undefined;
+  let discovery: Discovery;
+  /** What the agent runs drift dry-runs with. */
+  let dryRun: DryRunApplier;
   let namespace: string;
 
   beforeAll(async () => {
-    await ensureTools(CLUSTER_TOOLS['api-only']);
-    [cluster] = await startClusters(1);
-    const kc = new KubeConfig();
-    kc.loadFromString(cluster!.kubeconfig);
-    objects = KubernetesObjectApi.makeApiClient(kc);
+    cluster = await startCluster();
+    kube = await kubeFor(cluster);
+    discovery = new Discovery(kube);
+    dryRun = driftApi(kube, discovery);
     namespace = `drift-${rand()}`;
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    await createNamespace(kube, namespace);
   }, 60 * 60_000);
 
   afterAll(async () => {
+    kube?.close();
     await cluster?.stop();
   });
 
-  /** Applies as the agent does: server-side apply, field manager flotilla-agent, forced. */
-  const apply = (obj: KubernetesObject) =>
-    objects.patch(toClientObject(obj), undefined, undefined, AGENT_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-
-  /** Another actor: a merge patch (what `kubectl edit` sends) or a forced apply under its own manager. */
-  const mergePatch = (obj: KubernetesObject, manager: string) =>
-    objects.patch(obj, undefined, undefined, manager, undefined, PatchStrategy.MergePatch);
-  const applyAs = (obj: KubernetesObject, manager: string) =>
-    objects.patch(obj, undefined, undefined, manager, true, PatchStrategy.ServerSideApply);
-
-  async function read(obj: KubernetesObject): Promise<KubernetesObject | undefined> {
-    const header = { apiVersion: obj.apiVersion!, kind: obj.kind!, metadata: { name: obj.metadata!.name!, namespace: obj.metadata?.namespace } };
-    return objects.read(header).catch((err: unknown) => {
-      if ((err as { code?: unknown }).code === 404) return undefined;
-      throw err;
-    });
+  /** REST path of an object, through the agent's discovery. */
+  async function pathOf(obj: KubernetesObject): Promise<string> {
+    const ref = refOf(obj);
+    const info = await discovery.lookup(ref.apiVersion, ref.kind);
+    if (!info) throw new Error(`the server does not serve ${ref.kind} in ${ref.apiVersion}`);
+    return objectPath(ref, info);
   }
 
-  const drift = async (desired: KubernetesObject, rules: ComparePatch[] = []) => detectDrift(objects, desired, await read(desired), rules);
+  /** Applies as the agent does: server-side apply, field manager flotilla-agent, forced. */
+  const apply = async (obj: KubernetesObject) => serverSideApply<KubernetesObject>(kube!, await pathOf(obj), obj, { force: true });
+
+  /** Another actor: a patch of `contentType` under its own field manager. */
+  const patchAs = async (obj: KubernetesObject, manager: string, contentType: string, query: Record<string, boolean> = {}) =>
+    kube!.request<KubernetesObject>('PATCH', await pathOf(obj), { query: { fieldManager: manager, ...query }, body: obj, contentType });
+  /** A merge patch, what `kubectl edit` sends. */
+  const mergePatch = (obj: KubernetesObject, manager: string) => patchAs(obj, manager, 'application/merge-patch+json');
+  /** A forced server-side apply under another manager. */
+  const applyAs = (obj: KubernetesObject, manager: string) => patchAs(obj, manager, 'application/apply-patch+yaml', { force: true });
+
+  /** The live object as plain JSON; undefined when it does not exist. */
+  const read = async (obj: KubernetesObject): Promise<any> => readPath(kube!, await pathOf(obj));
+  const remove = async (obj: KubernetesObject) => kube!.request('DELETE', await pathOf(obj));
+
+  const drift = async (desired: KubernetesObject, rules: ComparePatch[] = []) => detectDrift(dryRun, desired, await read(desired), rules);
 
   const configMap = (name: string) => ({
     apiVersion: 'v1',
@@ -89,12 +97,12 @@ describe('drift detection on an api-only cluster', () => {
     expect(await drift(cm)).toEqual({ drifted: false, diffs: [] });
     expect(await drift(deploy)).toEqual({ drifted: false, diffs: [] });
     // The live Deployment does carry defaults the manifest never set…
-    const live = toWireObject((await read(deploy))!) as any;
+    const live = await read(deploy);
     expect(live.spec.strategy.type).toBe('RollingUpdate');
     expect(live.spec.template.spec.containers[0].terminationMessagePath).toBe('/dev/termination-log');
     // …and after the deployment controller has written its status and revision annotation, still no drift.
     await eventually(async () => {
-      const d = toWireObject((await read(deploy))!) as any;
+      const d = await read(deploy);
       expect(d.status?.observedGeneration).toBe(1);
       expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
     });
@@ -134,7 +142,7 @@ describe('drift detection on an api-only cluster', () => {
       metadata: { name: deploy.metadata.name, namespace },
       spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.9' }] } } },
     };
-    await objects.patch(setImage as KubernetesObject, undefined, undefined, 'kubectl-set', undefined, PatchStrategy.StrategicMergePatch);
+    await patchAs(setImage, 'kubectl-set', 'application/strategic-merge-patch+json');
     expect((await drift(deploy)).diffs).toEqual([
       { path: '/spec/template/spec/containers/0/image', desired: '"registry.k8s.io/pause:3.10"', live: '"registry.k8s.io/pause:3.9"' },
     ]);
@@ -150,7 +158,7 @@ describe('drift detection on an api-only cluster', () => {
       data: { added: 'by someone else' },
     };
     await mergePatch(extra as KubernetesObject, 'kubectl-label');
-    const live = toWireObject((await read(cm))!) as any;
+    const live = await read(cm);
     expect(live.metadata.labels).toEqual({ app: 'shop', team: 'payments' });
     expect(await drift(cm)).toEqual({ drifted: false, diffs: [] });
   });
@@ -165,7 +173,8 @@ describe('drift detection on an api-only cluster', () => {
   it('reports a deleted object as drift at the root', async () => {
     const cm = configMap(`cm-${rand()}`);
     await apply(cm);
-    await objects.delete(cm);
+    await remove(cm);
+    expect(await read(cm)).toBeUndefined();
     const result = await drift(cm, [rule({ jsonPointers: ['/data'] })]);
     expect(result.drifted).toBe(true);
     expect(result.diffs).toHaveLength(1);
@@ -174,7 +183,7 @@ describe('drift detection on an api-only cluster', () => {
     expect(JSON.parse(result.diffs[0]?.desired ?? '')).toEqual(cm);
   });
 
-  it('keeps CRD schema fields the client model renames (x-kubernetes-*) and finds no drift', async () => {
+  it('keeps CRD schema fields such as x-kubernetes-preserve-unknown-fields and finds no drift', async () => {
     const group = `d${rand()}.example.com`;
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
@@ -196,11 +205,11 @@ describe('drift detection on an api-only cluster', () => {
     };
     await apply(crd);
     try {
-      const live = toWireObject((await read(crd))!) as any;
+      const live = await read(crd);
       expect(live.spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-preserve-unknown-fields']).toBe(true);
       expect(await drift(crd)).toEqual({ drifted: false, diffs: [] });
     } finally {
-      await objects.delete(crd);
+      await remove(crd);
     }
   });
 });

@@ -101,7 +101,7 @@ describe('registration tokens', () => {
     [{ identity: 'x', labels: { 'bad key!': 'v' } }, 'labels.bad key!'],
   ])('rejects bad Register input %j naming %s, and consumes no use', async (input, field) => {
     const { id, token } = await createToken({ maxUses: 1 });
-    const failure = await grpcFailure(register(hub, { token, identity: '', ...input }));
+    const failure = await grpcFailure(register(hub, { token, ...input }));
     expect(failure.code).toBe(status.INVALID_ARGUMENT);
     expect(failure.details).toContain(field);
     const [row] = await query<{ uses: number }>(hub.database.url, 'SELECT uses FROM registration_tokens WHERE id = $1', [id]);

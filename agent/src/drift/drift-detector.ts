@@ -1,11 +1,10 @@
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { apiErrorMessage, DriftCheckError, httpStatusOf, isRetryableStatus } from './drift.errors.js';
-import type { ComparePatch, DriftResult } from './drift.types.js';
+import type { ComparePatch, DriftResult, DryRunApplier } from './drift.types.js';
 import { diffValues } from './field-diff.js';
 import { ignoredPointers, removePointers } from './ignore-rules.js';
-import { jsonText } from './json-value.js';
+import { jsonText, type JsonObject } from './json-value.js';
 import { normalize } from './normalize.js';
-import { toClientObject, toWireObject } from './wire-form.js';
 
 /** Field manager the agent applies with; drift is judged against what this manager would set. */
 export const AGENT_FIELD_MANAGER = 'flotilla-agent';
@@ -35,10 +34,11 @@ export interface DetectDriftOptions {
  *
  * Both sides are then stripped of what the server owns ({@link normalize})
  * and of the fields the matching ignore rules name, and diffed leaf by leaf.
+ * Every object involved is plain JSON as the API server speaks it; none is
+ * modified.
  *
- * @param api client used for the dry-run: the library's `KubernetesObjectApi`,
- *   or any object with a compatible `patch` (it receives `desired` unchanged)
- * @param desired the object as the agent applies it (a manifest or a client model)
+ * @param api runs the dry-run (it receives `desired` unchanged)
+ * @param desired the manifest as the agent applies it
  * @param live the object in the cluster; `undefined` when it does not exist
  * @param rules ignore rules; those that select `desired` apply
  * @returns drifted with one diff per changed field (values from the dry-run as
@@ -48,38 +48,31 @@ export interface DetectDriftOptions {
  * @throws DriftCheckError when the dry-run fails
  */
 export async function detectDrift(
-  api: KubernetesObjectApi,
+  api: DryRunApplier,
   desired: KubernetesObject,
   live: KubernetesObject | undefined,
   rules: ComparePatch[],
   options: DetectDriftOptions = {},
 ): Promise<DriftResult> {
   if (live === undefined) {
-    return { drifted: true, diffs: [{ path: '', desired: jsonText(normalize(toWireObject(desired))), live: '' }] };
+    return { drifted: true, diffs: [{ path: '', desired: jsonText(normalize(json(desired))), live: '' }] };
   }
   const applied = await dryRunApply(api, desired, options.fieldManager ?? AGENT_FIELD_MANAGER);
   const pointers = ignoredPointers(rules, desired);
-  const want = removePointers(normalize(toWireObject(applied)), pointers);
-  const have = removePointers(normalize(toWireObject(live)), pointers);
+  const want = removePointers(normalize(json(applied)), pointers);
+  const have = removePointers(normalize(json(live)), pointers);
   const diffs = diffValues(want, have);
   return { drifted: diffs.length > 0, diffs };
 }
 
-/**
- * The request body for `api.patch`. The library's own client re-serializes
- * bodies through its typed models, so it gets the manifest as a model (see
- * wire-form.ts) or renamed fields such as a CRD's `x-kubernetes-*` would be
- * dropped; any other implementation of the same interface (the agent's own
- * client) gets the manifest unchanged, so that fields the models do not know
- * (newer than the client) are sent too.
- */
-function requestBody(api: KubernetesObjectApi, desired: KubernetesObject): KubernetesObject {
-  return api instanceof KubernetesObjectApi ? toClientObject(desired) : desired;
+/** A Kubernetes object as the plain JSON object it is. */
+function json(obj: KubernetesObject): JsonObject {
+  return obj as JsonObject;
 }
 
-async function dryRunApply(api: KubernetesObjectApi, desired: KubernetesObject, fieldManager: string) {
+async function dryRunApply(api: DryRunApplier, desired: KubernetesObject, fieldManager: string): Promise<KubernetesObject> {
   try {
-    return await api.patch(requestBody(api, desired), undefined, 'All', fieldManager, true, PatchStrategy.ServerSideApply);
+    return await api.dryRunApply(desired, fieldManager);
   } catch (err) {
     const status = httpStatusOf(err);
     const what = `${desired.kind ?? '?'} ${desired.metadata?.namespace ? `${desired.metadata.namespace}/` : ''}${desired.metadata?.name ?? '?'}`;

@@ -21,16 +21,26 @@ export class DriftCheckError extends Error {
   }
 }
 
-/** The HTTP status of a client error (`ApiException.code`), if it has one. */
+/**
+ * The HTTP status of a failed request, if the server answered: `status` (the
+ * agent's `KubeApiError`, which uses 0 for "not reached") or `code` (other
+ * clients' errors, e.g. client-node's `ApiException`).
+ */
 export function httpStatusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, code } = err as { status?: unknown; code?: unknown };
+  for (const value of [status, code]) {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  }
+  return undefined;
 }
 
 /**
- * The API server's own message for a failed request (the `message` of the
- * `Status` body), which says what is wrong far better than the client's
- * generic text; falls back to the error's message.
+ * The API server's own message for a failed request, which says what is
+ * wrong far better than a client's generic text: the error's `message` (the
+ * agent's `KubeApiError` carries the `Status` message there), unless the
+ * error has the server's `Status` body (`body`, as client-node's
+ * `ApiException`) with a message of its own.
  */
 export function apiErrorMessage(err: unknown): string {
   let body = (err as { body?: unknown } | null)?.body;
@@ -43,7 +53,9 @@ export function apiErrorMessage(err: unknown): string {
   }
   const message = (body as { message?: unknown } | null)?.message;
   if (typeof message === 'string' && message) return message;
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  const own = (err as { message?: unknown } | null)?.message;
+  return typeof own === 'string' ? own : String(err);
 }
 
 /** Whether a failed request may succeed if tried again unchanged. */

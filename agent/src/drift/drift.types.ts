@@ -1,3 +1,5 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
 /**
  * One field that differs between the desired state and the live object.
  * Same shape as the `FieldDiff` message of `flotilla.v1` so it can be reported
@@ -36,4 +38,22 @@ export interface ComparePatch {
   name: string;
   /** RFC 6901 pointers of the ignored fields, e.g. `/spec/replicas` or `/metadata/annotations/example.com~1note`. */
   jsonPointers: string[];
+}
+
+/**
+ * The one API call drift detection makes, a server-side apply dry-run,
+ * behind an interface so that the drift module needs no Kubernetes client
+ * (the agent serves it with its own small JSON client, see
+ * `reconcile/drift-api.ts`; unit tests with a fake).
+ */
+export interface DryRunApplier {
+  /**
+   * Server-side apply of `desired` with `dryRun=All` and `force=true` under
+   * `fieldManager`; resolves the object the server would store, as plain
+   * JSON. `desired` must be sent as is: dropping a field the client does not
+   * know would change the result. Rejects with an error carrying the HTTP
+   * status (a `status` or `code` number, as the agent's `KubeApiError` does)
+   * and the API server's message.
+   */
+  dryRunApply(desired: KubernetesObject, fieldManager: string): Promise<KubernetesObject>;
 }

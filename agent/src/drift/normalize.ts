@@ -10,10 +10,11 @@ const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'crea
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
- * A copy of a wire-form object without what the server owns: the metadata
- * above, `status` (written by controllers through the status subresource),
- * and the last-applied annotation (with `annotations` dropped if that leaves
- * it empty). What remains is what an apply can set.
+ * A copy of an object (plain JSON as the API server sends it) without what
+ * the server owns: the metadata above, `status` (written by controllers
+ * through the status subresource), and the last-applied annotation (with
+ * `annotations` dropped if that leaves it empty). What remains is what an
+ * apply can set.
  */
 export function normalize(obj: JsonObject): JsonObject {
   const { status: _status, ...rest } = obj;

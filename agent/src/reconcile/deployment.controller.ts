@@ -1,8 +1,9 @@
-import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { DeploymentAssignment, DeploymentStatus } from '@flotilla/proto';
 import { Applier } from '../apply/applier.js';
 import { objectPath } from '../apply/discovery.js';
 import { Backoff } from '../connection/backoff.js';
+import type { DryRunApplier } from '../drift/index.js';
 import { AgentError, messageOf } from '../errors.js';
 import { assessHealth } from '../health/index.js';
 import { isNotFound } from '../kube/kube-api-error.js';
@@ -18,7 +19,7 @@ import { removeDeployment } from './remove-deployment.js';
 
 export interface ControllerDeps {
   ctx: ReconcileContext;
-  driftApi: KubernetesObjectApi;
+  driftApi: DryRunApplier;
   onStatus: (status: DeploymentStatus) => void;
   /** The set of applied objects changed (the agent re-derives what to watch). */
   onObjectsChanged: () => void;
@@ -217,6 +218,16 @@ export class DeploymentController {
       return;
     }
     let result: CheckResult = await checkObject(this.deps.driftApi, planned, live, options?.comparePatches ?? []);
+    if (result.drift?.drifted && live !== undefined) {
+      // A watch event can be older than the object the dry-run merged into
+      // (e.g. the Deployment controller annotated it in between), which shows
+      // up as drift in fields we do not own. Confirm against a fresh read.
+      const fresh = await this.read(planned).catch(() => live);
+      if (fresh?.metadata?.resourceVersion !== live.metadata?.resourceVersion) {
+        live = fresh;
+        result = await checkObject(this.deps.driftApi, planned, live, options?.comparePatches ?? []);
+      }
+    }
     let resourceVersion = live?.metadata?.resourceVersion;
     if (result.drift?.drifted && options?.correctDrift) {
       const outcome = await new Applier(this.deps.ctx.kube, this.deps.ctx.discovery, this.bundleName).applyObject(planned);

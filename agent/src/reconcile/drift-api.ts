@@ -1,30 +1,32 @@
-import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Discovery } from '../apply/discovery.js';
 import { objectPath } from '../apply/discovery.js';
-import { toWireObject } from '../drift/index.js';
+import type { DryRunApplier } from '../drift/index.js';
 import { KubeApiError } from '../kube/kube-api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { refOf } from '../kube/object-ref.js';
+import { FIELD_MANAGER, refOf } from '../kube/object-ref.js';
 import { serverSideApply } from '../kube/server-side-apply.js';
 
 /**
- * The one `KubernetesObjectApi` call drift detection makes (a server-side
- * apply dry-run, `patch(obj, pretty, 'All', manager, force, apply-patch)`),
- * served by the agent's own client. Errors carry `code` and `body.message`
- * like the library's ApiException, which is what the drift module reads.
+ * The server-side apply dry-run drift detection makes, served by the agent's
+ * own client: the manifest is sent unchanged, the response is the plain JSON
+ * the server returns, and failures are the client's `KubeApiError` (HTTP
+ * `status` and the server's message), which the drift module reads.
+ *
+ * The agent applies only as `flotilla-agent` (`serverSideApply` has no other
+ * field manager), so a dry-run for any other manager is refused rather than
+ * silently run as the agent.
  */
-export function driftApi(kube: KubeClient, discovery: Discovery): KubernetesObjectApi {
-  const patch = async (spec: KubernetesObject, _pretty?: string, dryRun?: string, _fieldManager?: string, force?: boolean) => {
-    const wire = toWireObject(spec);
-    const ref = refOf(wire as KubernetesObject);
-    const info = await discovery.lookup(ref.apiVersion, ref.kind);
-    if (!info) throw Object.assign(new Error(`no kind ${ref.kind} in ${ref.apiVersion}`), { code: 404 });
-    try {
-      return await serverSideApply<KubernetesObject>(kube, objectPath(ref, info), wire, { force: force ?? true, dryRun: dryRun === 'All' });
-    } catch (error) {
-      if (!(error instanceof KubeApiError)) throw error;
-      throw Object.assign(new Error(error.message, { cause: error }), { code: error.status || undefined, body: { message: error.message } });
-    }
+export function driftApi(kube: KubeClient, discovery: Discovery): DryRunApplier {
+  return {
+    async dryRunApply(desired: KubernetesObject, fieldManager: string): Promise<KubernetesObject> {
+      if (fieldManager !== FIELD_MANAGER) {
+        throw new Error(`drift dry-runs apply as ${FIELD_MANAGER}; field manager "${fieldManager}" is not supported`);
+      }
+      const ref = refOf(desired);
+      const info = await discovery.lookup(ref.apiVersion, ref.kind);
+      if (!info) throw new KubeApiError(404, 'NotFound', `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`);
+      return serverSideApply<KubernetesObject>(kube, objectPath(ref, info), desired, { force: true, dryRun: true });
+    },
   };
-  return { patch } as unknown as KubernetesObjectApi;
 }

@@ -1,6 +1,6 @@
-import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ComparePatch } from '@flotilla/proto';
-import { detectDrift } from '../drift/index.js';
+import { detectDrift, type DryRunApplier } from '../drift/index.js';
 import { messageOf } from '../errors.js';
 import { assessHealth } from '../health/index.js';
 import type { ObjectResult } from '../report/deployment-status.js';
@@ -8,7 +8,7 @@ import type { PlannedObject } from '../plan/plan.js';
 
 /** Health and drift of one applied object against its live state (`undefined`: it does not exist). */
 export async function checkObject(
-  api: KubernetesObjectApi,
+  api: DryRunApplier,
   planned: PlannedObject,
   live: KubernetesObject | undefined,
   rules: ComparePatch[],

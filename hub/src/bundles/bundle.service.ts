@@ -56,12 +56,13 @@ export class BundleService {
     await this.assertGroupsExist(input.targets);
     const content = bundleContent(objects);
     const options = input.options ?? {};
+    // Content-addressed and idempotent, so written outside the transaction: a
+    // revision nobody references yet is harmless, and the transaction stays short.
+    await this.prisma.bundleRevision.createMany({
+      data: [{ id: content.revision, content: new Uint8Array(content.bytes), size: content.bytes.length, resourceCount: content.resourceCount }],
+      skipDuplicates: true,
+    });
     const { created, bundle, optionsChanged } = await this.prisma.$transaction(async (tx) => {
-      await tx.bundleRevision.upsert({
-        where: { id: content.revision },
-        create: { id: content.revision, content: new Uint8Array(content.bytes), size: content.bytes.length, resourceCount: content.resourceCount },
-        update: {},
-      });
       const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true } });
       const data = { targets: input.targets as unknown as Prisma.InputJsonValue, options: options as Prisma.InputJsonValue, revisionId: content.revision };
       const bundle = await tx.bundle.upsert({ where: { name }, create: { name, ...data }, update: data, include: WITH_REVISION });

@@ -8,7 +8,11 @@ import type { HubConfig } from '../platform/config/config.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(HUB_CONFIG) config: HubConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl }) });
+    super({
+      adapter: new PrismaPg({ connectionString: config.databaseUrl }),
+      // Prisma's 5 s default is too tight for a 20 MiB bundle write on a loaded machine.
+      transactionOptions: { maxWait: 10_000, timeout: 60_000 },
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

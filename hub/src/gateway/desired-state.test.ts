@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { desiredState } from './desired-state.js';
 
-const a = { deploymentId: 'a', bundleName: 'web', revision: 'r1' };
-const b = { deploymentId: 'b', bundleName: 'db', revision: 'r1' };
+const a = { deploymentId: 'a', bundleName: 'web', revision: 'r1', contentSize: 10 };
+const b = { deploymentId: 'b', bundleName: 'db', revision: 'r1', contentSize: 10 };
 
 describe('desiredState', () => {
   it('gives equal sets the same generation regardless of order', () => {

@@ -34,7 +34,7 @@ describe('cluster names', () => {
     expect(b).toMatch(/^edge-1-[0-9a-f]{8}$/);
     expect(c).toMatch(/^cluster-[0-9a-f]{8}$/);
     expect(clusterNameCandidates('', 'uid-1')).toEqual([c]);
-    expect([a, b, c].every(isValidClusterName)).toBe(true);
+    expect([a!, b!, c!].every(isValidClusterName)).toBe(true);
   });
   it('keeps suffixed names within 63 characters', () => {
     expect(clusterNameCandidates('x'.repeat(63), 'id')[1]).toHaveLength(63);
