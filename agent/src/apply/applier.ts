@@ -5,8 +5,12 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { BUNDLE_LABEL, describeRef, type ObjectRef } from '../kube/object-ref.js';
 import { serverSideApply } from '../kube/server-side-apply.js';
 import type { ApplyStep, PlannedObject } from '../plan/plan.js';
+import { mapLimit } from '../kube/map-limit.js';
 import { waitForEstablished } from './crd-established.js';
 import { objectPath, type Discovery } from './discovery.js';
+
+/** Requests in flight while applying one step. */
+export const APPLY_CONCURRENCY = 16;
 
 /** The result of applying one object: the live object, or why it failed. */
 export type ApplyOutcome = { ok: true; live: KubernetesObject } | { ok: false; error: AgentError };
@@ -33,11 +37,15 @@ export class Applier {
   async applySteps(steps: ApplyStep[], onOutcome: (planned: PlannedObject, outcome: ApplyOutcome) => void): Promise<void> {
     for (const step of steps) {
       const established: { ref: ObjectRef; live: KubernetesObject }[] = [];
-      for (const planned of step.objects) {
+      // Objects of one step do not depend on each other (order between kinds
+      // and waves is what the steps are for), so they go out concurrently:
+      // a revision of hundreds of objects is bound by round trips, not by the
+      // API server. The limit keeps us a polite client of a shared server.
+      await mapLimit(step.objects, APPLY_CONCURRENCY, async (planned) => {
         const outcome = await this.applyObject(planned);
         if (step.waitForEstablished && outcome.ok) established.push({ ref: planned.ref, live: outcome.live });
         else onOutcome(planned, outcome);
-      }
+      });
       if (!step.waitForEstablished) continue;
       for (const { ref, live } of established) {
         const planned = step.objects.find((p) => p.ref === ref)!;

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger.js';
 import type { PlannedObject } from '../plan/plan.js';
 import { deploymentStatus, type ObjectResult } from '../report/deployment-status.js';
 import type { ReconcileContext } from './context.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../kube/map-limit.js';
 import { checkObject } from './object-check.js';
 import { reconcileRevision } from './reconcile.js';
 import { removeDeployment } from './remove-deployment.js';
