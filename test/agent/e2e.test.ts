@@ -130,6 +130,11 @@ describe('agent end to end', () => {
       expect(deploy.metadata.labels['flotilla.dev/bundle']).toBe(app);
     }
     expect(await read(c.kube, `/api/v1/namespaces/${appNs}`)).toBeUndefined();
+    // Fields the Deployment controller writes (status, the revision annotation) are not drift.
+    for (const s of (await statusOf(app)).values()) {
+      const detail = (await hub.api('GET', `/api/v1/deployments/${s.deploymentId}`)).body;
+      expect(detail.resources.flatMap((r: { diffs: unknown[] }) => r.diffs)).toEqual([]);
+    }
   }, TEST_TIMEOUT);
 
   it('rolls a new revision out everywhere', async () => {
