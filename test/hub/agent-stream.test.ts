@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
-import { grpcFailure, heartbeat, register, reportStatus, watch } from '../support/agent-client.ts';
+import { grpcFailure, heartbeat, register, reportStatus, secretOf, watch } from '../support/agent-client.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
 
@@ -60,7 +60,7 @@ describe('agent API over TLS', () => {
     const a = await register(hub, { token, identity: uid() });
     const b = await register(hub, { token, identity: uid() });
     // A's secret with B's id: the id in the credential is what selects the cluster.
-    const forged = `flt_cl_${b.clusterId}_${a.credential.split('_').pop()}`;
+    const forged = `flt_cl_${b.clusterId}_${secretOf(a.credential)}`;
     expect(await grpcFailure(heartbeat(hub, forged))).toMatchObject({ code: status.UNAUTHENTICATED });
     const forgedWatch = watch(hub, forged);
     expect((await forgedWatch.ended).code).toBe(status.UNAUTHENTICATED);

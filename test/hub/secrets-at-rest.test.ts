@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register } from '../support/agent-client.ts';
+import { register, secretOf } from '../support/agent-client.ts';
 import { query } from '../support/database.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
 
@@ -16,7 +16,8 @@ describe('secrets at rest', () => {
     const regToken = (await hub.api('POST', '/api/v1/registration-tokens', {})).body.token as string;
     const apiToken = (await hub.api('POST', '/api/v1/api-tokens', { name: 'ci', role: 'readonly' })).body.token as string;
     const { credential } = await register(hub, { token: regToken, identity: `secret-${Math.random()}` });
-    const secrets = [regToken, apiToken, credential, hub.adminToken].map((t) => t.split('_').pop()!);
+    const secrets = [regToken, apiToken, credential, hub.adminToken].map(secretOf);
+    for (const secret of secrets) expect(secret.length).toBeGreaterThanOrEqual(43);
 
     // Every text-like column of every table, not just the ones we think hold secrets.
     const columns = await query<{ table_name: string; column_name: string }>(

@@ -114,3 +114,10 @@ export function latestDesired(stream: OpenWatch) {
   }
   return undefined;
 }
+
+/** The secret part of a hub-issued token `flt_<kind>_<uuid>_<secret>` (the secret itself may contain "_"). */
+export function secretOf(token: string): string {
+  if (!token.startsWith('flt_')) return token;
+  const afterKind = token.indexOf('_', 4) + 1;
+  return token.slice(afterKind + 37);
+}
