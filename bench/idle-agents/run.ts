@@ -254,6 +254,8 @@ interface Target {
   counters(): Promise<Counters>;
   /** Clusters by connection state in the database (hub only). */
   connections(): Promise<Record<string, number> | undefined>;
+  /** Transactions committed in the hub's database so far (each autocommitted statement is one); hub only. */
+  dbTransactions(): Promise<number>;
   restart(): Promise<void>;
   logs(): string;
   dispose(): Promise<void>;
@@ -285,6 +287,9 @@ async function startHubTarget(): Promise<Target> {
           external: metric(m, 'flotilla_hub_nodejs_external_memory_bytes'),
         };
       },
+      dbTransactions: async () =>
+        (await query<{ n: string }>(hub.database.url, 'SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()'))
+          .map((r) => Number(r.n))[0] ?? NaN,
       connections: async () => {
         const rows = await query<{ connection: string; n: number }>(hub.database.url, 'SELECT connection::text AS connection, count(*)::int AS n FROM clusters GROUP BY 1');
         return Object.fromEntries(rows.map((r) => [r.connection, r.n]));
@@ -346,6 +351,7 @@ async function startFloorTarget(): Promise<Target> {
         proc.send({ type: 'stats' });
       }),
     connections: async () => undefined,
+    dbTransactions: async () => NaN,
     restart: async () => {
       await stop();
       await start();
@@ -460,6 +466,8 @@ interface Result {
   heartbeatsInWindow: number;
   heartbeatIntervals: Record<string, number>;
   watchCallsInWindow: number;
+  /** Database transactions per second during the window (pg_stat_database.xact_commit; hub only). */
+  dbTransactionsPerSecond: number;
   agentStreamEnds: number;
   agentHeartbeatFailures: number;
   agentHeartbeatsOk: number;
@@ -541,6 +549,7 @@ async function scenario(n: number): Promise<Result> {
   log(`measuring for ${windowSeconds} s`);
   const pid = target.pid;
   const before = await target.counters();
+  const xact0 = await target.dbTransactions();
   const agentsBefore = workers ? await workers.stats() : [];
   const samples: { rss: number; anon: number }[] = [];
   const inspector = profileDir ? await Inspector.fromLogs(target.logs()) : undefined;
@@ -567,6 +576,8 @@ async function scenario(n: number): Promise<Result> {
     log(`CPU profile of the window: ${file}\n${summarize(profile)}`);
   }
   const after = await target.counters();
+  // pg_stat_database lags up to ~1 s behind (stats are flushed by backends), like the window's edges.
+  const xact1 = await target.dbTransactions();
   const agentsAfter = workers ? await workers.stats() : [];
   const fds = openFiles(pid);
   const map = memoryMap(pid);
@@ -612,6 +623,7 @@ async function scenario(n: number): Promise<Result> {
     heartbeatsInWindow: after.heartbeats - before.heartbeats,
     heartbeatIntervals: intervals,
     watchCallsInWindow: after.watchCalls - before.watchCalls,
+    dbTransactionsPerSecond: (xact1 - xact0) / wall,
     agentStreamEnds: sum(agentsAfter, 'streamEnds'),
     agentHeartbeatFailures: sum(agentsAfter, 'heartbeatsFailed') - sum(agentsBefore, 'heartbeatsFailed'),
     agentHeartbeatsOk: sum(agentsAfter, 'heartbeatsOk') - sum(agentsBefore, 'heartbeatsOk'),
@@ -652,11 +664,11 @@ function report(results: Result[]): string {
     );
   }
   lines.push('');
-  lines.push('| clusters | time to connect all (s) | RSS min–max in window (MiB) | RssAnon median (MiB) | external memory (MiB) | heartbeats in window: hub counter / agents ok / agents failed | Watch calls in window | agent stream ends | register retries | agent workers (RSS MiB) |');
-  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| clusters | time to connect all (s) | RSS min–max in window (MiB) | RssAnon median (MiB) | external memory (MiB) | heartbeats in window: hub counter / agents ok / agents failed | Watch calls in window | hub DB transactions/s in window | agent stream ends | register retries | agent workers (RSS MiB) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     lines.push(
-      `| ${r.clusters.toLocaleString('en')} | ${r.connectSeconds.toFixed(1)} | ${mib(r.rssMinKiB)}–${mib(r.rssMaxKiB)} | ${mib(r.rssAnonKiB)} | ${mib(r.externalKiB)} | ${r.heartbeatsInWindow} / ${r.agentHeartbeatsOk} / ${r.agentHeartbeatFailures} | ${r.watchCallsInWindow} | ${r.agentStreamEnds} | ${r.registerFailures} | ${r.workerCount} (${mib(r.workerRssKiB)}) |`,
+      `| ${r.clusters.toLocaleString('en')} | ${r.connectSeconds.toFixed(1)} | ${mib(r.rssMinKiB)}–${mib(r.rssMaxKiB)} | ${mib(r.rssAnonKiB)} | ${mib(r.externalKiB)} | ${r.heartbeatsInWindow} / ${r.agentHeartbeatsOk} / ${r.agentHeartbeatFailures} | ${r.watchCallsInWindow} | ${Number.isNaN(r.dbTransactionsPerSecond) ? '–' : r.dbTransactionsPerSecond.toFixed(1)} | ${r.agentStreamEnds} | ${r.registerFailures} | ${r.workerCount} (${mib(r.workerRssKiB)}) |`,
     );
   }
   if (base.afterGc) {
