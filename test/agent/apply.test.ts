@@ -6,6 +6,7 @@
  */
 import type { DeploymentAssignment, DeploymentOptions } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findForeignOwners } from '../../agent/src/apply/foreign-owners.ts';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
 import { reconcileRevision } from '../../agent/src/reconcile/reconcile.ts';
 import { startCluster, type Cluster } from '../clusters/index.ts';
@@ -100,6 +101,33 @@ describe('agent apply (api-only cluster)', () => {
     // The rest of the revision was applied, but it does not count as applied.
     expect(await read(kube, cmPath(`mine-${name}`))).toBeDefined();
     expect(result.inventory.appliedRevision).toBe('');
+  });
+
+  it('finds objects of other bundles with one paginated LIST per kind and namespace, and isolates a failed list', async () => {
+    const owner = `owner-${rand()}`;
+    const mine = `mine-${rand()}`;
+    const foreign = Array.from({ length: 5 }, (_, i) => `foreign-${i}`);
+    await apply(owner, foreign.map((name) => configMap(name, ns)));
+    await apply(mine, [configMap('ours', ns)]);
+    await kube.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: configMap('unlabelled', ns) });
+
+    const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name });
+    const configMaps = { resource: 'configmaps', namespaced: true };
+    const queries = [...foreign, 'ours', 'unlabelled', 'absent'].map((name) => ({ ref: cm(name), info: configMaps }));
+    // A kind the server does not serve under that name: its list fails (404), the others do not.
+    const broken = { ref: { apiVersion: 'v1', kind: 'Gizmo', namespace: ns, name: 'g' }, info: { resource: 'gizmos', namespaced: true } };
+    const gets = kube.counts.GET ?? 0;
+    const owners = await findForeignOwners(kube, mine, [...queries, broken], 2);
+
+    // 5 foreign ConfigMaps at 2 per page = at least 3 pages, plus the failed Gizmo list; no GET per object.
+    const lists = (kube.counts.GET ?? 0) - gets;
+    expect(lists).toBeGreaterThanOrEqual(4);
+    expect(lists).toBeLessThan(queries.length);
+    for (const name of foreign) expect(owners.ownerOf(cm(name))).toBe(owner);
+    expect(owners.ownerOf(cm('ours'))).toBeUndefined();
+    expect(owners.ownerOf(cm('unlabelled'))).toBeUndefined();
+    expect(owners.ownerOf(cm('absent'))).toBeUndefined();
+    expect(() => owners.ownerOf(broken.ref)).toThrow('the server could not find the requested resource');
   });
 
   it('reports the API server message for an unknown kind or an invalid object, and keeps the previous objects', async () => {

@@ -1,13 +1,14 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AgentError, messageOf } from '../errors.js';
-import { isNotFound, KubeApiError } from '../kube/kube-api-error.js';
+import { KubeApiError } from '../kube/kube-api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { BUNDLE_LABEL, describeRef, type ObjectRef } from '../kube/object-ref.js';
 import { serverSideApply } from '../kube/server-side-apply.js';
 import type { ApplyStep, PlannedObject } from '../plan/plan.js';
 import { mapLimit } from '../kube/map-limit.js';
 import { waitForEstablished } from './crd-established.js';
-import { objectPath, type Discovery } from './discovery.js';
+import { objectPath, type Discovery, type ResourceInfo } from './discovery.js';
+import { findForeignOwners, type ForeignOwners } from './foreign-owners.js';
 
 /** Requests in flight while applying one step. */
 export const APPLY_CONCURRENCY = 16;
@@ -41,8 +42,9 @@ export class Applier {
       // and waves is what the steps are for), so they go out concurrently:
       // a revision of hundreds of objects is bound by round trips, not by the
       // API server. The limit keeps us a polite client of a shared server.
-      await mapLimit(step.objects, APPLY_CONCURRENCY, async (planned) => {
-        const outcome = await this.applyObject(planned);
+      const { known, owners } = await this.prepare(step.objects, onOutcome);
+      await mapLimit(known, APPLY_CONCURRENCY, async ({ planned, info }) => {
+        const outcome = await this.applyKnown(planned, info, owners);
         if (step.waitForEstablished && outcome.ok) established.push({ ref: planned.ref, live: outcome.live });
         else onOutcome(planned, outcome);
       });
@@ -62,15 +64,37 @@ export class Applier {
 
   /** Applies one object after checking that no other bundle owns it. */
   async applyObject(planned: PlannedObject): Promise<ApplyOutcome> {
+    let outcome: ApplyOutcome | undefined;
+    const { known, owners } = await this.prepare([planned], (_, o) => (outcome = o));
+    return outcome ?? this.applyKnown(planned, known[0]!.info, owners);
+  }
+
+  /**
+   * Looks up how each object's kind is served (objects of unknown kinds fail
+   * here) and which of them another bundle owns, in a few LISTs per step
+   * rather than a GET per object.
+   */
+  private async prepare(objects: PlannedObject[], onOutcome: (planned: PlannedObject, outcome: ApplyOutcome) => void) {
+    const known: { planned: PlannedObject; info: ResourceInfo }[] = [];
+    for (const planned of objects) {
+      const { ref } = planned;
+      try {
+        const info = await this.discovery.lookup(ref.apiVersion, ref.kind);
+        if (info) known.push({ planned, info });
+        else onOutcome(planned, fail('ApplyFailed', `${describeRef(ref)}: the API server has no kind ${ref.kind} in ${ref.apiVersion} (is its CRD installed?)`, true));
+      } catch (error) {
+        onOutcome(planned, failed(ref, error));
+      }
+    }
+    const owners = await findForeignOwners(this.kube, this.bundleName, known.map(({ planned, info }) => ({ ref: planned.ref, info })));
+    return { known, owners };
+  }
+
+  private async applyKnown(planned: PlannedObject, info: ResourceInfo, owners: ForeignOwners): Promise<ApplyOutcome> {
     const { ref } = planned;
     try {
-      const info = await this.discovery.lookup(ref.apiVersion, ref.kind);
-      if (!info) {
-        return fail('ApplyFailed', `${describeRef(ref)}: the API server has no kind ${ref.kind} in ${ref.apiVersion} (is its CRD installed?)`, true);
-      }
-      const path = objectPath(ref, info);
-      const owner = await this.ownerOf(path);
-      if (owner !== undefined && owner !== this.bundleName) {
+      const owner = owners.ownerOf(ref);
+      if (owner !== undefined) {
         return fail(
           'OwnershipConflict',
           `${describeRef(ref)} already exists and belongs to bundle "${owner}" (label ${BUNDLE_LABEL}); ` +
@@ -78,24 +102,17 @@ export class Applier {
           false,
         );
       }
-      const live = await serverSideApply<KubernetesObject>(this.kube, path, planned.object);
+      const live = await serverSideApply<KubernetesObject>(this.kube, objectPath(ref, info), planned.object);
       return { ok: true, live };
     } catch (error) {
-      const retryable = error instanceof KubeApiError ? error.retryable : true;
-      return fail('ApplyFailed', `${describeRef(ref)}: ${messageOf(error)}`, retryable, error);
+      return failed(ref, error);
     }
   }
+}
 
-  /** The bundle label of the live object at `path`; undefined when it does not exist or has none. */
-  private async ownerOf(path: string): Promise<string | undefined> {
-    try {
-      const live = await this.kube.request<KubernetesObject>('GET', path);
-      return live.metadata?.labels?.[BUNDLE_LABEL];
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
+function failed(ref: ObjectRef, error: unknown): ApplyOutcome {
+  const retryable = error instanceof KubeApiError ? error.retryable : true;
+  return fail('ApplyFailed', `${describeRef(ref)}: ${messageOf(error)}`, retryable, error);
 }
 
 function fail(reason: AgentError['reason'], message: string, retryable: boolean, cause?: unknown): ApplyOutcome {
