@@ -19,6 +19,7 @@
  * IPC (process.send): 'progress' every second while starting, 'stats' in
  * answer to {type:'stats'}, and {type:'stop'} closes everything and exits.
  */
+import { CHANNEL_OPTIONS as AGENT_CHANNEL_OPTIONS } from '../../agent/dist/connection/hub.client.js';
 import { Channel, ChannelCredentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import {
   AgentServiceClient,
@@ -45,7 +46,8 @@ export interface WorkerConfig {
   /** Extra client channel options (e.g. keepalive), applied to every agent. */
   channelOptions: Record<string, string | number>;
   /** Call Heartbeat at the announced interval (false only for the variant that isolates its cost). */
-  heartbeats: boolean;
+  /** Call Heartbeat every this many seconds whatever SessionInfo says (variant: agents before heartbeat-free streams); 0 = as announced. */
+  heartbeatEverySeconds: number;
   /**
    * Agents sharing one connection (default 1, as real agents). More than 1 is
    * a variant: it shows what the hub pays per stream rather than per
@@ -115,6 +117,7 @@ function newAgent(index: number): Agent {
   let channel = sharedChannels.get(group);
   if (!channel) {
     channel = new Channel(config.grpcAddress, credentials, {
+      ...AGENT_CHANNEL_OPTIONS,
       ...config.channelOptions,
       'grpc.use_local_subchannel_pool': 1,
     });
@@ -174,7 +177,7 @@ function connect(agent: Agent): Promise<void> {
         stats.connected++;
         const seconds = event.value.heartbeatIntervalSeconds;
         stats.intervals[seconds] = (stats.intervals[seconds] ?? 0) + 1;
-        scheduleHeartbeat(agent, seconds);
+        scheduleHeartbeat(agent, config.heartbeatEverySeconds || seconds);
         resolve();
       } else if (event?.$case === 'desiredState') {
         agent.generation = event.value.generation;
@@ -222,7 +225,7 @@ function scheduleHeartbeat(agent: Agent, seconds: number): void {
   agent.intervalSeconds = seconds;
   clearTimeout(agent.heartbeat);
   const beat = () => {
-    if (!agent.connected || stopping || !config.heartbeats) return;
+    if (!agent.connected || stopping) return;
     agent.client.heartbeat({ agentVersion: 'bench' }, agent.metadata!, { deadline: Date.now() + 20_000 }, (error, response) => {
       if (error) {
         stats.heartbeatsFailed++;
@@ -230,13 +233,14 @@ function scheduleHeartbeat(agent: Agent, seconds: number): void {
       } else {
         stats.heartbeatsOk++;
       }
-      const next = !error && response.heartbeatIntervalSeconds > 0 ? response.heartbeatIntervalSeconds : agent.intervalSeconds;
+      const next = config.heartbeatEverySeconds || (!error && response.heartbeatIntervalSeconds > 0 ? response.heartbeatIntervalSeconds : agent.intervalSeconds);
       if (agent.connected && !stopping) {
         agent.intervalSeconds = next;
         agent.heartbeat = setTimeout(beat, next * 1000);
       }
     });
   };
+  if (seconds <= 0) return; // the hub asks for none while the stream is open
   // Random phase: a steady-state fleet's heartbeats are spread over the interval.
   agent.heartbeat = setTimeout(beat, Math.random() * seconds * 1000);
 }

@@ -26,8 +26,8 @@ import {
 
 /** Copy of SERVER_OPTIONS in hub/src/gateway/grpc.server.ts. */
 const HUB_SERVER_OPTIONS = {
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 10_000,
   'grpc.max_receive_message_length': 16 * 1024 * 1024,
@@ -48,7 +48,7 @@ const agent: AgentServiceServer = {
     call.on('cancelled', gone);
     call.on('close', gone);
     call.on('error', gone);
-    call.write({ event: { $case: 'session', value: { clusterId: randomUUID(), clusterName: 'floor', heartbeatIntervalSeconds: 30 } } });
+    call.write({ event: { $case: 'session', value: { clusterId: randomUUID(), clusterName: 'floor', heartbeatIntervalSeconds: 0 } } });
     call.write({ event: { $case: 'desiredState', value: { generation: 'empty', deployments: [] } } });
   },
   heartbeat: (_call, callback) => {

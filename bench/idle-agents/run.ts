@@ -8,7 +8,7 @@
  * fresh hub process (built hub/dist/main.js, TLS on, default heartbeat
  * interval): creates one registration token, starts the simulated agents in
  * separate worker processes (agents.ts: one connection, Register once, one
- * Watch stream and a Heartbeat at the announced interval per agent), waits
+ * Watch stream and a Heartbeat at the announced interval (none) per agent), waits
  * until all N streams are open, lets the hub settle, then over an idle window
  * samples the hub's VmRSS (median) and its CPU time (utime+stime from
  * /proc/<pid>/stat, so other load on the machine does not count). It checks
@@ -33,7 +33,8 @@
  *                        the live memory, without the garbage and slack that depend on when V8 last collected
  *   --restart-hub        once all agents are connected, restart the hub (same database and ports) and measure
  *                        after the agents reconnected: no registration burst in the measured process
- *   --no-heartbeats      agents hold their stream but never call Heartbeat (variant, to isolate its cost)
+ *   --heartbeat-every S  agents call Heartbeat every S seconds although the hub announces none (variant: agents
+ *                        before heartbeat-free streams, e.g. 30; real agents follow SessionInfo, i.e. none)
  *   --insecure           plaintext gRPC instead of TLS (variant, to isolate the cost of TLS)
  *   --agents-per-connection K  K agents share one connection (variant: per-stream instead of per-connection
  *                        cost, as behind a proxy that multiplexes agents' streams; real agents: 1)
@@ -71,7 +72,7 @@ const { values: opts } = parseArgs({
     'cpu-profile': { type: 'string' },
     'gc-after': { type: 'boolean', default: false },
     'restart-hub': { type: 'boolean', default: false },
-    'no-heartbeats': { type: 'boolean', default: false },
+    'heartbeat-every': { type: 'string', default: '0' },
     insecure: { type: 'boolean', default: false },
     'agents-per-connection': { type: 'string', default: '1' },
     target: { type: 'string', default: 'hub' },
@@ -395,7 +396,7 @@ function startWorkers(target: Target, n: number): Workers {
       count: Math.max(0, Math.min(perWorker, n - first)),
       concurrency: Math.max(1, Math.round(concurrency / count)),
       channelOptions: clientOptions,
-      heartbeats: !opts['no-heartbeats'],
+      heartbeatEverySeconds: Number(opts['heartbeat-every']),
       agentsPerConnection: Number(opts['agents-per-connection']),
     };
     const proc = fork(repoPath('bench/idle-agents/agents.ts'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -726,8 +727,8 @@ async function main(): Promise<void> {
     `- date: ${started.toISOString()}`,
     `- machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work was running; CPU is the hub's own utime+stime)`,
     `- ${opts.target === 'hub' ? 'hub: `hub/dist/main.js`' : `**floor server** (\`floor-server.ts\`: bare grpc-js, the hub's server options${Object.keys(floorOptions).length ? ` + ${JSON.stringify(floorOptions)}` : ''}, no NestJS/Prisma/Redis) instead of the hub;`} at ${gitDescription()}, ${opts.insecure ? 'TLS OFF (variant)' : 'TLS on'}, ${Object.keys(hubEnv).length ? `extra env ${Object.entries(hubEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : 'default settings'}`,
-    `- agents: ${Object.keys(clientOptions).length ? `client options ${JSON.stringify(clientOptions)}` : 'default grpc-js client options'}; heartbeat interval announced in SessionInfo: ${[...new Set(results.flatMap((r) => Object.keys(r.heartbeatIntervals)))].join(', ') || '–'} s`,
-    `- method: fresh database and hub per row; measured ≥ ${opts['min-age']} s after the hub started${opts['restart-hub'] ? ', hub restarted after all agents registered (measured process only saw reconnects)' : ''}${opts['no-heartbeats'] ? ', agents send NO heartbeats (variant)' : ''}${opts['agents-per-connection'] !== '1' ? `, **${opts['agents-per-connection']} agents share each connection** (variant)` : ''}${profileDir ? ', hub CPU-profiled during the window (adds overhead)' : ''}${opts['gc-after'] ? ', hub run with --inspect (for the forced GC after the window)' : ''}; settle ${settleSeconds} s after the last stream opened, then a ${windowSeconds} s window: RSS = median of VmRSS sampled every ${sampleSeconds} s, CPU = Δ(utime+stime) / wall time; RSS per cluster = (RSS_N − RSS_0) / N`,
+    `- agents: the agent's channel options (agent/src/connection/hub.client.ts: keepalive 60 s)${Object.keys(clientOptions).length ? `, plus ${JSON.stringify(clientOptions)}` : ''}; heartbeat interval announced in SessionInfo: ${[...new Set(results.flatMap((r) => Object.keys(r.heartbeatIntervals)))].join(', ') || '–'} s`,
+    `- method: fresh database and hub per row; measured ≥ ${opts['min-age']} s after the hub started${opts['restart-hub'] ? ', hub restarted after all agents registered (measured process only saw reconnects)' : ''}${opts['heartbeat-every'] !== '0' ? `, **agents call Heartbeat every ${opts['heartbeat-every']} s** whatever the hub announces (variant)` : ''}${opts['agents-per-connection'] !== '1' ? `, **${opts['agents-per-connection']} agents share each connection** (variant)` : ''}${profileDir ? ', hub CPU-profiled during the window (adds overhead)' : ''}${opts['gc-after'] ? ', hub run with --inspect (for the forced GC after the window)' : ''}; settle ${settleSeconds} s after the last stream opened, then a ${windowSeconds} s window: RSS = median of VmRSS sampled every ${sampleSeconds} s, CPU = Δ(utime+stime) / wall time; RSS per cluster = (RSS_N − RSS_0) / N`,
     '',
     report(results),
     '',

@@ -23,7 +23,7 @@ describe('agent API over TLS', () => {
     await eventually(() => expect(stream.events.length).toBeGreaterThanOrEqual(2));
     expect(stream.events[0]!.event).toEqual({
       $case: 'session',
-      value: { clusterId: reg.clusterId, clusterName: reg.clusterName, heartbeatIntervalSeconds: 30 },
+      value: { clusterId: reg.clusterId, clusterName: reg.clusterName, heartbeatIntervalSeconds: 0 },
     });
     const desired = stream.events[1]!.event;
     expect(desired?.$case).toBe('desiredState');

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HubClient } from '../../agent/src/connection/hub.client.ts';
+import { WatchLoop } from '../../agent/src/connection/watch.loop.ts';
+import { createLogger } from '../../agent/src/log/logger.ts';
 import { heartbeat, register, watch } from '../support/agent-client.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
@@ -28,5 +31,46 @@ describe('presence', () => {
     await eventually(async () => expect(await connection(reg.clusterId)).toBe('offline'), { timeoutMs: 20_000 });
     await heartbeat(hub, reg.credential);
     await eventually(async () => expect(await connection(reg.clusterId)).toBe('online'));
+  });
+
+  it("keeps a streaming agent online without Heartbeat calls (the agent's own watch loop)", async () => {
+    const token = (await hub.api('POST', '/api/v1/registration-tokens', {})).body.token;
+    const reg = await register(hub, { token, identity: `presence-${Math.random()}` });
+    const client = new HubClient(hub.grpcAddress, { mode: 'ca', caPem: hub.tls!.caPem, caFile: hub.tls!.caFile });
+    const sessions: number[] = [];
+    const loop = new WatchLoop({
+      hub: client,
+      credential: async () => reg.credential,
+      knownGeneration: () => '',
+      handlers: { onConnected: (s) => sessions.push(s.heartbeatIntervalSeconds), onDesiredState: async () => {}, onDisconnected: () => {} },
+      logger: createLogger('error'),
+      reconnectMaxMs: 1_000,
+      rejectedRetryMs: 1_000,
+    });
+    const heartbeatCalls = async () => {
+      const text: string = (await hub.api('GET', '/metrics', undefined, null)).body;
+      const line = text.split('\n').find((l) => l.startsWith('flotilla_agent_calls_total{method="Heartbeat",result="ok"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = await heartbeatCalls();
+    loop.start();
+    try {
+      await eventually(async () => expect(await connection(reg.clusterId)).toBe('online'));
+      expect(sessions).toEqual([0]);
+      // Three times the hub's offline timeout (3 s) with a 1 s heartbeat interval configured: still online,
+      // last seen still moving, and not one Heartbeat call.
+      const deadline = Date.now() + 9_000;
+      let lastSeen = '';
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 2_500));
+        const cluster = (await hub.api('GET', `/api/v1/clusters/${reg.clusterId}`)).body;
+        expect(cluster.connection).toBe('online');
+        expect(cluster.lastSeenAt).not.toBe(lastSeen);
+        lastSeen = cluster.lastSeenAt;
+      }
+      expect(await heartbeatCalls()).toBe(before);
+    } finally {
+      await loop.stop();
+    }
   });
 });

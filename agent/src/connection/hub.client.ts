@@ -12,10 +12,12 @@ import {
 import type { HubTls } from '../config/config.js';
 import { ContentAssembler } from './bundle-content.js';
 
-const CHANNEL_OPTIONS = {
-  // Find a dead hub (or a silently dropped NAT mapping) within a minute.
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
+/** Channel options of the agent's connection to the hub (the idle-agents benchmark uses them too). */
+export const CHANNEL_OPTIONS = {
+  // Find a dead hub (or a silently dropped NAT mapping) within ~80 s. Every
+  // ping is work for the hub times the fleet size: not more often than that.
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.max_receive_message_length': 16 * 1024 * 1024,
 };

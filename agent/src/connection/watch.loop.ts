@@ -35,7 +35,8 @@ export interface WatchLoopOptions {
  * jitter; a stream that got as far as SessionInfo resets the backoff. A
  * rejected credential (UNAUTHENTICATED) is not a network problem: retrying
  * fast cannot fix it, so the agent says what to do and retries slowly.
- * Sends Heartbeats at the interval SessionInfo gives while the stream is up.
+ * Sends Heartbeats only when SessionInfo asks for them (a non-zero interval;
+ * this hub sends 0: the open stream itself keeps the cluster online).
  */
 export class WatchLoop {
   private readonly abort = new AbortController();
@@ -104,11 +105,14 @@ export class WatchLoop {
         const event = message.event;
         if (event?.$case === 'session') {
           sessionStarted = true;
-          const interval = Math.max(1, event.value.heartbeatIntervalSeconds || 30) * 1000;
           clearInterval(heartbeat);
-          heartbeat = setInterval(() => {
-            hub.heartbeat(credential, AGENT_VERSION).catch((error: unknown) => logger.debug('heartbeat failed', { error: messageOf(error) }));
-          }, interval);
+          heartbeat = undefined;
+          const seconds = event.value.heartbeatIntervalSeconds;
+          if (seconds > 0) {
+            heartbeat = setInterval(() => {
+              hub.heartbeat(credential, AGENT_VERSION).catch((error: unknown) => logger.debug('heartbeat failed', { error: messageOf(error) }));
+            }, seconds * 1000);
+          }
           logger.info('connected to the hub', { clusterId: event.value.clusterId, clusterName: event.value.clusterName });
           handlers.onConnected(event.value);
         } else if (event?.$case === 'desiredState') {

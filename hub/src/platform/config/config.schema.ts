@@ -31,7 +31,10 @@ export const envSchema = z
     FLOTILLA_GRPC_INSECURE: bool.default(false),
     /** Admin API token accepted in addition to stored tokens (at least 32 characters). */
     FLOTILLA_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** Interval at which agents send heartbeats. Default 30. */
+    /**
+     * How often clusters with an open stream are recorded as seen (and the
+     * interval given to agents that call Heartbeat without a stream). Default 30.
+     */
     FLOTILLA_HEARTBEAT_INTERVAL_SECONDS: seconds.default(30),
     /** A cluster not heard from for this long becomes offline. Default 120. */
     FLOTILLA_OFFLINE_AFTER_SECONDS: seconds.default(120),

@@ -124,6 +124,12 @@ export interface WatchResponse {
 export interface SessionInfo {
   clusterId: string;
   clusterName: string;
+  /**
+   * How often to call Heartbeat while this stream is open; 0: never. The hub
+   * counts an open stream as proof of life (HTTP/2 keepalive finds dead
+   * connections), so Heartbeat calls would only cost a round trip and a
+   * credential check each.
+   */
   heartbeatIntervalSeconds: number;
 }
 
@@ -2003,8 +2009,9 @@ export const AgentServiceService = {
     responseDeserialize: (value: Buffer): ReportStatusResponse => ReportStatusResponse.decode(value),
   },
   /**
-   * Heartbeat marks the cluster as seen. Agents call it at the interval given
-   * in SessionInfo.
+   * Heartbeat marks the cluster as seen. An agent calls it at the interval
+   * given in SessionInfo; the hub gives 0 (never) because an open Watch
+   * stream already keeps the cluster online.
    */
   heartbeat: {
     path: "/flotilla.v1.AgentService/Heartbeat" as const,
@@ -2044,8 +2051,9 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   /** ReportStatus records the state of the cluster's deployments. */
   reportStatus: handleUnaryCall<ReportStatusRequest, ReportStatusResponse>;
   /**
-   * Heartbeat marks the cluster as seen. Agents call it at the interval given
-   * in SessionInfo.
+   * Heartbeat marks the cluster as seen. An agent calls it at the interval
+   * given in SessionInfo; the hub gives 0 (never) because an open Watch
+   * stream already keeps the cluster online.
    */
   heartbeat: handleUnaryCall<HeartbeatRequest, HeartbeatResponse>;
   /**
@@ -2086,8 +2094,9 @@ export interface AgentServiceClient extends Client {
     callback: (error: ServiceError | null, response: ReportStatusResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Heartbeat marks the cluster as seen. Agents call it at the interval given
-   * in SessionInfo.
+   * Heartbeat marks the cluster as seen. An agent calls it at the interval
+   * given in SessionInfo; the hub gives 0 (never) because an open Watch
+   * stream already keeps the cluster online.
    */
   heartbeat(
     request: HeartbeatRequest,
