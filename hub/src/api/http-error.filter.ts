@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type ErrorCategory } from '../platform/errors/domain-error.js';
+import { asTransientError } from '../platform/errors/transient-error.js';
 
 /** The one place domain errors become HTTP statuses. */
 const STATUS: Record<ErrorCategory, number> = {
@@ -26,6 +27,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    error = error instanceof DomainError ? error : (asTransientError(error) ?? error);
     if (error instanceof DomainError) {
       const body: ErrorBody = { error: error.reason, message: error.message };
       if (error.field) body.field = error.field;

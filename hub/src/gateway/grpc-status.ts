@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { DomainError, type ErrorCategory } from '../platform/errors/domain-error.js';
+import { asTransientError } from '../platform/errors/transient-error.js';
 
 /** The one place domain errors become gRPC statuses. */
 const CODES: Record<ErrorCategory, status> = {
@@ -17,6 +18,7 @@ export const REASON_METADATA_KEY = 'flotilla-reason';
 
 export function toGrpcError(error: unknown): Partial<ServiceError> & { code: status; details: string } {
   const metadata = new Metadata();
+  error = error instanceof DomainError ? error : (asTransientError(error) ?? error);
   if (error instanceof DomainError) {
     metadata.set(REASON_METADATA_KEY, error.reason);
     const details = error.field ? `${error.message} (field ${error.field})` : error.message;
