@@ -6,6 +6,14 @@ import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './platform/config/config.js';
 import { migrateOnStart } from './database/migrate-on-start.js';
 
+/**
+ * Every TLS connection keeps a 3-byte slice of Node's Buffer pool for its
+ * whole life (its ALPN list); with the default 64 KiB pool chunks, thousands
+ * of idle agent connections pin megabytes of chunks. Smaller chunks pin less
+ * (≈ 6 KiB per connected cluster; bench/idle-agents/FINDINGS.md).
+ */
+Buffer.poolSize = 8 * 1024;
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new ConsoleLogger('flotilla-hub', { json: config.logFormat === 'json' });

@@ -142,18 +142,21 @@ describe('agent apply (api-only cluster)', () => {
       spec: { replicas: 'three', selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } },
     };
     const unknown = { apiVersion: 'nope.example.com/v1', kind: 'Gadget', metadata: { name: 'g', namespace: ns } };
-    const second = await apply(bundle, [configMap('stays', ns, { changed: 'yes' }), invalid, unknown]);
+    // A typo in a field name fails too (server-side apply builds a typed patch), instead of being dropped.
+    const typo = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: ns }, spec: { portz: [{ port: 80 }], ports: [{ port: 80 }] } };
+    const second = await apply(bundle, [configMap('stays', ns, { changed: 'yes' }), invalid, unknown, typo]);
 
     const messages = Object.fromEntries([...second.result.objectErrors.entries()].map(([k, e]) => [k.split('/')[1], e.message]));
     expect(messages.Gadget).toMatch(/no kind Gadget in nope.example.com\/v1/);
     expect(messages.Deployment).toMatch(/Deployment .*web.*replicas/i);
+    expect(messages.Service).toMatch(/^Service .*\/typo: .*\.spec\.portz: field not declared in schema/);
     // No prune on a failed revision: keep-me (not in the new revision) is still there.
     expect(await read(kube, cmPath('keep-me'))).toBeDefined();
     expect((await read(kube, cmPath('stays'))).data).toEqual({ changed: 'yes' });
     // The inventory is the union until a revision applies completely.
     const inventory = await ctx.inventories.load(bundle);
     expect(inventory?.appliedRevision).toBe(first.revision);
-    expect(inventory?.objects.map((o) => o.name).sort()).toEqual(['g', 'keep-me', 'stays', 'web']);
+    expect(inventory?.objects.map((o) => o.name).sort()).toEqual(['g', 'keep-me', 'stays', 'typo', 'web']);
   });
 
   it('prunes objects that left the bundle, and keeps them with keepResources', async () => {
