@@ -4,10 +4,12 @@
  * objects), against a real hub and a real workloads cluster.
  *
  *   node bench/agent-memory/run.ts [--bundles 10] [--objects 50] [--settle 30] [--window 60]
- *                                  [--node-options "--max-semi-space-size=1"]... [--agent-env K=V]... [--heap-snapshot]
+ *                                  [--node-options "--jitless --max-semi-space-size=1"]... [--agent-env K=V]... [--heap-snapshot]
  *                                  [--results FILE|-]
  *
- * Each row (one per --node-options, plus the default "" row) gets a fresh hub,
+ * Rows: the agent run with the chart's Node flags (`nodeOptions` in
+ * charts/agent/values.yaml), then one row per --node-options, run with exactly
+ * those flags instead ("" = none). Each row gets a fresh hub,
  * database and cluster. The agent registers, receives the bundles, applies
  * them; once the hub reports every bundle Ready the benchmark waits --settle
  * seconds, then samples /proc/<pid>/status every second for --window seconds:
@@ -21,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from '../../test/clusters/index.ts';
-import { agentProcess } from '../../test/agent/agent-process.ts';
+import { agentProcess, CHART_NODE_OPTIONS } from '../../test/agent/agent-process.ts';
 import { eventually } from '../../test/support/eventually.ts';
 import { startHub } from '../../test/support/hub.ts';
 import { repoPath } from '../../test/support/paths.ts';
@@ -31,7 +33,8 @@ interface Options {
   objects: number;
   settle: number;
   window: number;
-  nodeOptions: string[];
+  /** Node flags per row; undefined = the chart's. */
+  nodeOptions: (string | undefined)[];
   /** Extra environment of the agent process in every row (e.g. MALLOC_ARENA_MAX=2). */
   agentEnv: Record<string, string>;
   /** Write a V8 heap snapshot of the agent at the end of each window (into the current directory). */
@@ -40,7 +43,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { bundles: 10, objects: 50, settle: 30, window: 60, nodeOptions: [''], agentEnv: {}, heapSnapshot: false, results: repoPath('bench/agent-memory/RESULTS.md') };
+  const options: Options = { bundles: 10, objects: 50, settle: 30, window: 60, nodeOptions: [undefined], agentEnv: {}, heapSnapshot: false, results: repoPath('bench/agent-memory/RESULTS.md') };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1] ?? '';
     switch (argv[i]) {
@@ -124,7 +127,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runRow(options: Options, nodeOptions: string) {
+async function runRow(options: Options, flags: string | undefined) {
+  const nodeOptions = flags === undefined ? CHART_NODE_OPTIONS : flags.split(/\s+/).filter(Boolean);
   const [hub, cluster] = await Promise.all([startHub(), startCluster({ workloads: true })]);
   const agentNs = 'flotilla-system';
   const kc = new KubeConfig();
@@ -139,7 +143,8 @@ async function runRow(options: Options, nodeOptions: string) {
     clusterName: 'bench',
     labels: { bench: 'memory' },
     namespace: agentNs,
-    env: { FLOTILLA_LOG_LEVEL: 'info', FLOTILLA_REPORT_INTERVAL_SECONDS: '60', FLOTILLA_RECONNECT_MAX_SECONDS: '60', ...options.agentEnv, NODE_OPTIONS: [nodeOptions, options.heapSnapshot ? '--heapsnapshot-signal=SIGUSR2' : ''].join(' ').trim() },
+    nodeOptions: [...nodeOptions, ...(options.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2'] : [])],
+    env: { FLOTILLA_LOG_LEVEL: 'info', FLOTILLA_REPORT_INTERVAL_SECONDS: '60', FLOTILLA_RECONNECT_MAX_SECONDS: '60', ...options.agentEnv },
   });
   try {
     agent.start();
@@ -173,7 +178,7 @@ async function runRow(options: Options, nodeOptions: string) {
     }
     const logs = agent.logs();
     return {
-      nodeOptions,
+      label: `${flags === undefined ? 'chart default: ' : ''}\`node ${[...nodeOptions, 'main.js'].join(' ')}\``,
       readySeconds,
       vmRss: median(samples.map((s) => s.vmRss)),
       vmRssMax: Math.max(...samples.map((s) => s.vmRss)),
@@ -193,8 +198,10 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const rows = [];
   for (const nodeOptions of options.nodeOptions) {
-    process.stderr.write(`row: NODE_OPTIONS="${nodeOptions}"\n`);
-    rows.push(await runRow(options, nodeOptions));
+    process.stderr.write(`row: ${nodeOptions === undefined ? 'chart default flags' : `flags "${nodeOptions}"`}\n`);
+    const row = await runRow(options, nodeOptions);
+    process.stderr.write(`  VmRSS ${mib(row.vmRss)} MiB (RssAnon ${mib(row.rssAnon)}, RssFile ${mib(row.rssFile)}), all Ready after ${row.readySeconds.toFixed(1)} s\n`);
+    rows.push(row);
   }
   const objects = options.bundles * options.objects;
   const command = `node bench/agent-memory/run.ts ${process.argv.slice(2).map((a) => (a.includes(' ') || a === '' ? JSON.stringify(a) : a)).join(' ')}`.trim();
@@ -209,11 +216,11 @@ async function main(): Promise<void> {
     `- agent environment: ${Object.keys(options.agentEnv).length ? Object.entries(options.agentEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'defaults'}; statuses re-sent every 60 s`,
     `- method: every bundle Ready on the hub, then ${options.settle} s settle, then a ${options.window} s window sampling /proc/<pid>/status every second (median); VmHWM = peak of the whole run`,
     '',
-    '| NODE_OPTIONS | objects | all Ready after (s) | VmRSS median (MiB) | VmRSS max (MiB) | RssAnon median (MiB) | RssFile median (MiB) | peak VmHWM (MiB) | errors logged | goal VmRSS ≤ 64 MiB |',
+    '| agent command | objects | all Ready after (s) | VmRSS median (MiB) | VmRSS max (MiB) | RssAnon median (MiB) | RssFile median (MiB) | peak VmHWM (MiB) | errors logged | goal VmRSS ≤ 64 MiB |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map(
       (r) =>
-        `| ${r.nodeOptions ? `\`${r.nodeOptions}\`` : '(default)'} | ${objects} | ${r.readySeconds.toFixed(1)} | ${mib(r.vmRss)} | ${mib(r.vmRssMax)} | ${mib(r.rssAnon)} | ${mib(r.rssFile)} | ${mib(r.vmHwm)} | ${r.errors} | ${r.vmRss <= 64 * 1024 ? 'met' : '**not met**'} |`,
+        `| ${r.label} | ${objects} | ${r.readySeconds.toFixed(1)} | ${mib(r.vmRss)} | ${mib(r.vmRssMax)} | ${mib(r.rssAnon)} | ${mib(r.rssFile)} | ${mib(r.vmHwm)} | ${r.errors} | ${r.vmRss <= 64 * 1024 ? 'met' : '**not met**'} |`,
     ),
     '',
   ];

@@ -3,8 +3,12 @@
  * test cluster and a test hub, the way the chart runs it in a pod.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { repoPath } from '../support/paths.ts';
+
+/** The Node flags the chart runs the agent with by default (`nodeOptions` in charts/agent/values.yaml). */
+export const CHART_NODE_OPTIONS: string[] = (parse(readFileSync(repoPath('charts/agent/values.yaml'), 'utf8')) as { nodeOptions: string[] }).nodeOptions;
 
 export interface AgentProcessOptions {
   hubAddress: string;
@@ -15,6 +19,8 @@ export interface AgentProcessOptions {
   labels?: Record<string, string>;
   namespace: string;
   env?: Record<string, string>;
+  /** Node flags before the script; default: the chart's (CHART_NODE_OPTIONS). */
+  nodeOptions?: string[];
 }
 
 export interface AgentProcess {
@@ -66,7 +72,7 @@ export function agentProcess(options: AgentProcessOptions): AgentProcess {
     logs: () => output,
     pid: () => child?.pid,
     start: () => {
-      const proc = spawn(process.execPath, [repoPath('agent/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, [...(options.nodeOptions ?? CHART_NODE_OPTIONS), repoPath('agent/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
       running.add(proc);
       proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -209,7 +209,7 @@ describe('agent chart: rendering', () => {
     const container = pod.containers[0]!;
     expect(pod.containers).toHaveLength(1);
     expect(container.image).toBe('ghcr.io/flotilla/agent:0.1.0');
-    expect(container.command).toEqual(['node', 'agent/dist/main.js']);
+    expect(container.command).toEqual(['node', '--jitless', 'agent/dist/main.js']);
     expect(container.livenessProbe).toBeUndefined();
     expect(container.readinessProbe).toBeUndefined();
     expect(container.ports).toBeUndefined();
@@ -438,6 +438,18 @@ describe('agent chart: bad values fail with precise messages', () => {
     expect(await renderFails({ ...base, replicaCount: 2 })).toMatch(/at '\/replicaCount'/);
     expect(await renderFails({ ...base, clusterName: 'Prod_1' })).toMatch(/at '\/clusterName'/);
     expect(await renderFails({ ...base, rbac: { namespaced: true, namespaces: ['Team A'] } })).toMatch(/at '\/rbac\/namespaces\/0'/);
+    // Node flags are flags: no shell words, no script path smuggled into the command.
+    expect(await renderFails({ ...base, nodeOptions: ['--jitless --inspect'] })).toMatch(/at '\/nodeOptions\/0'/);
+    expect(await renderFails({ ...base, nodeOptions: ['evil.js'] })).toMatch(/at '\/nodeOptions\/0'/);
+    expect(await renderFails({ ...base, nodeOptions: '--jitless' })).toMatch(/at '\/nodeOptions'.*got string, want array/s);
+  });
+
+  it('passes nodeOptions to node before the agent script', async () => {
+    const docs = await render({ ...base, nodeOptions: ['--max-old-space-size=96', '--jitless'] });
+    const container = find<V1Deployment>(docs, 'Deployment').spec!.template.spec!.containers[0]!;
+    expect(container.command).toEqual(['node', '--max-old-space-size=96', '--jitless', 'agent/dist/main.js']);
+    const none = find<V1Deployment>(await render({ ...base, nodeOptions: [] }), 'Deployment').spec!.template.spec!.containers[0]!;
+    expect(none.command).toEqual(['node', 'agent/dist/main.js']);
   });
 
   it('requires namespaces in namespaced mode', async () => {
