@@ -66,7 +66,20 @@ describe('drift detection on an api-only cluster', () => {
   const read = async (obj: KubernetesObject): Promise<any> => readPath(kube!, await pathOf(obj));
   const remove = async (obj: KubernetesObject) => kube!.request('DELETE', await pathOf(obj));
 
-  const drift = async (desired: KubernetesObject, rules: ComparePatch[] = []) => detectDrift(dryRun, desired, await read(desired), rules);
+  /**
+   * Drift as the agent's controller establishes it: a drift found against a
+   * live copy that is older than the object the dry-run merged into (the
+   * Deployment controller writes its annotations at any time) is checked
+   * again against a fresh read (DeploymentController.check).
+   */
+  const drift = async (desired: KubernetesObject, rules: ComparePatch[] = []) => {
+    for (let attempt = 1; ; attempt++) {
+      const live = await read(desired);
+      const result = await detectDrift(dryRun, desired, live, rules);
+      const fresh = result.drifted && live ? await read(desired) : live;
+      if (fresh?.metadata?.resourceVersion === live?.metadata?.resourceVersion || attempt === 5) return result;
+    }
+  };
 
   const configMap = (name: string) => ({
     apiVersion: 'v1',
