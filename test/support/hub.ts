@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { eventually } from './eventually.ts';
 import { repoPath } from './paths.ts';
@@ -132,6 +133,7 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
     dispose: async () => {
       await stop();
       await database.drop();
+      if (tls) rmSync(tls.dir, { recursive: true, force: true });
     },
     api,
   };

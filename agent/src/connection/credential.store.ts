@@ -29,18 +29,34 @@ export class CredentialStore {
     }
   }
 
+  /**
+   * Proves the Secret can be created, with a dry-run create (nothing is
+   * stored): the agent calls this before Register, because a credential it
+   * cannot store is lost when the process restarts, together with the token
+   * use it consumed. Throws the API server's answer (e.g. the namespace does
+   * not exist, or RBAC forbids it).
+   */
+  async checkWritable(): Promise<void> {
+    const body = this.secret({ credential: 'dry-run', clusterId: 'dry-run', clusterName: 'dry-run' });
+    await this.kube.request('POST', `/api/v1/namespaces/${this.namespace}/secrets`, { body, query: { dryRun: 'All' } });
+  }
+
   async save(value: StoredCredential): Promise<void> {
-    const body = {
+    const body = this.secret(value);
+    await this.kube.request('PUT', this.path(), { body }).catch(async (error: unknown) => {
+      if (!isNotFound(error)) throw error;
+      await this.kube.request('POST', `/api/v1/namespaces/${this.namespace}/secrets`, { body });
+    });
+  }
+
+  private secret(value: StoredCredential) {
+    return {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
       metadata: { name: CREDENTIAL_SECRET, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'flotilla-agent' } },
       stringData: { credential: value.credential, clusterId: value.clusterId, clusterName: value.clusterName },
     };
-    await this.kube.request('PUT', this.path(), { body }).catch(async (error: unknown) => {
-      if (!isNotFound(error)) throw error;
-      await this.kube.request('POST', `/api/v1/namespaces/${this.namespace}/secrets`, { body });
-    });
   }
 
   private path(): string {

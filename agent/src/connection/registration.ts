@@ -38,6 +38,18 @@ export async function obtainCredential(deps: RegistrationDeps): Promise<StoredCr
   const backoff = new Backoff({ initialMs: 1000, maxMs: config.reconnectMaxSeconds * 1000 });
   while (!signal.aborted) {
     const token = readToken(config.registrationToken);
+    try {
+      await store.checkWritable();
+    } catch (error) {
+      const delay = backoff.next();
+      logger.error(
+        `cannot create Secret ${CREDENTIAL_SECRET} in namespace ${config.agentNamespace}, where the cluster credential is kept; ` +
+          'not registering until it can be stored (registering would use the token for a credential that could be lost)',
+        { error: messageOf(error), retryInMs: delay },
+      );
+      await sleep(delay, signal);
+      continue;
+    }
     let registered: StoredCredential;
     try {
       registered = await hub.register({
