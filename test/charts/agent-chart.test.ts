@@ -213,7 +213,7 @@ describe('agent chart: rendering', () => {
     expect(container.livenessProbe).toBeUndefined();
     expect(container.readinessProbe).toBeUndefined();
     expect(container.ports).toBeUndefined();
-    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } });
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } });
     expect(container.securityContext).toMatchObject({
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,

@@ -27,7 +27,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    error = error instanceof DomainError ? error : (asTransientError(error) ?? error);
+    const transient = error instanceof DomainError ? undefined : asTransientError(error);
+    if (transient) {
+      this.logger.warn(`${transient.message}: ${(error as Error).message}`);
+      error = transient;
+    }
     if (error instanceof DomainError) {
       const body: ErrorBody = { error: error.reason, message: error.message };
       if (error.field) body.field = error.field;
