@@ -74,8 +74,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       await this.content.send(principal, call);
       this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'ok' });
     } catch (error) {
-      this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'rejected' });
-      call.emit('error', toGrpcError(error));
+      call.emit('error', this.rejected('GetBundleContent', error));
     }
   }
 
@@ -84,8 +83,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     try {
       principal = await this.auth.authenticate(call.metadata);
     } catch (error) {
-      this.metrics.agentCalls.inc({ method: 'Watch', result: 'rejected' });
-      call.emit('error', toGrpcError(error));
+      call.emit('error', this.rejected('Watch', error));
       return;
     }
     this.metrics.agentCalls.inc({ method: 'Watch', result: 'ok' });
@@ -162,9 +160,18 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       this.metrics.agentCalls.inc({ method, result: 'ok' });
       callback(null, response);
     } catch (error) {
-      this.metrics.agentCalls.inc({ method, result: 'rejected' });
-      callback(toGrpcError(error));
+      callback(this.rejected(method, error));
     }
+  }
+
+  /** Counts a failed call and maps its error; errors that are not the caller's fault are logged (never the credential). */
+  private rejected(method: string, error: unknown) {
+    this.metrics.agentCalls.inc({ method, result: 'rejected' });
+    const grpcError = toGrpcError(error);
+    if (grpcError.code === status.UNAVAILABLE || grpcError.code === status.INTERNAL) {
+      this.logger.warn(`${method} failed (${status[grpcError.code]}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    return grpcError;
   }
 
   private async onEvent(event: ClusterEvent): Promise<void> {
