@@ -188,6 +188,34 @@ describe('agent end to end', () => {
     await eventually(async () => expect((await read(a.kube, cmPath('settings')))?.data).toEqual({ color: 'blue' }), WAIT);
   }, TEST_TIMEOUT);
 
+  it('backs off when another actor keeps undoing its drift correction, and says so', async () => {
+    const c = members[2]!;
+    const bundle = `fight-${rand()}`;
+    const revision = await putBundle(bundle, [configMap('contested', 'default', { owner: 'git' })], [{ clusterName: c.cluster.name }], { correctDrift: true });
+    await expectReady(bundle, [c], revision);
+    const corrections = () => c.agent.logs().split('\n').filter((l) => l.includes('"msg":"corrected drift"') && l.includes('ConfigMap default/contested')).length;
+
+    // A script that rewrites the field every 200 ms for 8 s: unthrottled, the agent would correct ~40 times.
+    const path = cmPath('contested', 'default');
+    const until = Date.now() + 8_000;
+    while (Date.now() < until) {
+      await editByHand(c.kube, path, { data: { owner: 'script' } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Corrections at ~0, 5 and 15 s into the fight (5 s, then 10 s apart): at most 2 within the 8 s, allow slack.
+    expect(corrections()).toBeGreaterThanOrEqual(1);
+    expect(corrections()).toBeLessThanOrEqual(3);
+    await eventually(async () => {
+      const s = (await statusOf(bundle)).get(c.cluster.name);
+      expect(s.state).toBe('Modified');
+      expect(JSON.stringify(s)).toMatch(/drift keeps coming back \(\/data\/owner\): corrected \d+ time\(s\) since .*; next correction in \d+ s/);
+    }, WAIT);
+    // Once the script stops, the postponed correction wins and the bundle is Ready again.
+    await eventually(async () => expect((await read(c.kube, path)).data).toEqual({ owner: 'git' }), WAIT);
+    await expectReady(bundle, [c], revision);
+    await hub.api('DELETE', `/api/v1/bundles/${bundle}`);
+  }, TEST_TIMEOUT);
+
   it('keeps correcting drift while the hub is down, and statuses catch up when it returns', async () => {
     const a = members[0]!;
     // A second bundle without correctDrift, whose drift can only be reported.

@@ -13,6 +13,7 @@ import type { PlannedObject } from '../plan/plan.js';
 import { deploymentStatus, type ObjectResult } from '../report/deployment-status.js';
 import type { ReconcileContext } from './context.js';
 import { mapLimit } from '../kube/map-limit.js';
+import { CorrectionThrottle } from './correction-throttle.js';
 import { checkObject } from './object-check.js';
 import { reconcileRevision } from './reconcile.js';
 import { removeDeployment } from './remove-deployment.js';
@@ -55,6 +56,9 @@ export class DeploymentController {
   private flushQueued = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly retry = new Backoff({ initialMs: 5_000, maxMs: 300_000 });
+  private readonly corrections = new CorrectionThrottle();
+  /** Re-checks of objects whose drift correction the throttle postponed, by object key. */
+  private readonly postponed = new Map<string, NodeJS.Timeout>();
   private stopped = false;
   private readonly logger: Logger;
 
@@ -129,6 +133,8 @@ export class DeploymentController {
   remove(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    for (const timer of this.postponed.values()) clearTimeout(timer);
+    this.postponed.clear();
     return this.enqueue(async () => {
       await removeDeployment(this.deps.ctx, this.bundleName, this.assignment.options?.keepResources);
       this.objects.clear();
@@ -187,6 +193,22 @@ export class DeploymentController {
     this.scheduleRetry();
   }
 
+  /** Checks `planned` again after `delayMs` (once, however often it is asked for meanwhile). */
+  private recheckLater(planned: PlannedObject, delayMs: number): void {
+    if (this.postponed.has(planned.key) || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.postponed.delete(planned.key);
+      this.enqueue(async () => {
+        const current = this.objects.get(planned.key);
+        if (!current || this.stopped) return;
+        await this.check(current, () => this.read(current));
+        this.publish();
+      });
+    }, delayMs);
+    timer.unref();
+    this.postponed.set(planned.key, timer);
+  }
+
   private scheduleRetry(): void {
     const retryable = this.failure?.retryable || [...this.objectErrors.values()].some((e) => e.retryable);
     if (!retryable) {
@@ -229,10 +251,22 @@ export class DeploymentController {
       }
     }
     let resourceVersion = live?.metadata?.resourceVersion;
-    if (result.drift?.drifted && options?.correctDrift) {
+    const gate = result.drift?.drifted && options?.correctDrift ? this.corrections.gate(planned.key, Date.now()) : undefined;
+    if (gate && !gate.allowed) {
+      // Someone keeps undoing the correction: report it and correct again later, not in a loop with them.
+      const fields = result.drift!.diffs.map((d) => d.path).slice(0, 3).join(', ');
+      result = {
+        ...result,
+        checkError:
+          `drift keeps coming back (${fields}): corrected ${gate.count} time(s) since ${new Date(gate.since).toISOString()}; ` +
+          `another actor is likely changing it; next correction in ${Math.ceil(gate.waitMs / 1000)} s`,
+      };
+      this.recheckLater(planned, gate.waitMs);
+    } else if (gate) {
       const outcome = await new Applier(this.deps.ctx.kube, this.deps.ctx.discovery, this.bundleName).applyObject(planned);
       if (outcome.ok) {
-        this.logger.info('corrected drift', { object: describeRef(planned.ref), fields: result.drift.diffs.map((d) => d.path).slice(0, 10) });
+        this.corrections.corrected(planned.key, Date.now());
+        this.logger.info('corrected drift', { object: describeRef(planned.ref), fields: result.drift!.diffs.map((d) => d.path).slice(0, 10) });
         result = { health: assessHealth(outcome.live), drift: { drifted: false, diffs: [] } };
         resourceVersion = outcome.live.metadata?.resourceVersion;
       } else {

@@ -32,6 +32,15 @@ describe('deploymentStatus', () => {
     expect(s.resources[1]?.diffs).toEqual([{ path: '/spec/replicas', desired: '2', live: '5' }]);
   });
 
+  it('says why a drifted object was not corrected yet', () => {
+    const s = deploymentStatus('d', '', undefined, [
+      { ref: ref('web'), drift: { drifted: true, diffs: [{ path: '/spec/replicas', desired: '2', live: '5' }] }, checkError: 'drift keeps coming back' },
+    ]);
+    expect(s.state).toBe(DeploymentState.DEPLOYMENT_STATE_MODIFIED);
+    expect(s.resources[0]?.message).toBe('changed in the cluster: /spec/replicas; drift keeps coming back');
+    expect(s.message).toBe('Deployment shop/web: changed in the cluster: /spec/replicas; drift keeps coming back');
+  });
+
   it('says an object was deleted', () => {
     const s = deploymentStatus('d', '', undefined, [{ ref: ref('web'), drift: { drifted: true, diffs: [{ path: '', desired: '{}', live: '' }] } }]);
     expect(s.resources[0]?.message).toBe('deleted from the cluster');

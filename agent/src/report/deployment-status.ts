@@ -45,7 +45,9 @@ function rawResourceStatus(result: ObjectResult): ResourceStatus {
   if (result.drift?.drifted) {
     const diffs = result.drift.diffs.slice(0, MAX_DIFFS);
     const deleted = diffs.some((d) => d.path === '' && d.live === '');
-    const message = deleted ? 'deleted from the cluster' : `changed in the cluster: ${diffs.map((d) => d.path).join(', ')}`;
+    const what = deleted ? 'deleted from the cluster' : `changed in the cluster: ${diffs.map((d) => d.path).join(', ')}`;
+    // E.g. why a correction was postponed.
+    const message = result.checkError ? `${what}; ${result.checkError}` : what;
     return { ...base, state: DeploymentState.DEPLOYMENT_STATE_MODIFIED, message, diffs };
   }
   if (!result.health) return { ...base, state: DeploymentState.DEPLOYMENT_STATE_PENDING, message: 'not checked yet' };
