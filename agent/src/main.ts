@@ -8,6 +8,7 @@ import { obtainCredential } from './connection/registration.js';
 import { messageOf } from './errors.js';
 import { connectKube } from './kube/kube.js';
 import { createLogger } from './log/logger.js';
+import { ProbeServer, type Readiness } from './probes/probe.server.js';
 import { AGENT_VERSION } from './version.js';
 
 /** Bootstrap only: configuration → clients → credential → agent. */
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   const kube = await connectKube(config.kubeconfigPath);
   const hub = new HubClient(config.hubAddress, config.hubTls);
   const shutdown = new AbortController();
+  let readiness: Readiness = { ready: false, reason: 'obtaining the cluster credential (stored Secret or registration; see the log)' };
+  const probes = new ProbeServer(() => readiness);
+  if (config.probePort !== undefined) logger.info('probes listening', { port: await probes.listen(config.probePort), paths: ['/healthz', '/readyz'] });
 
   const credential = await obtainCredential({
     config,
@@ -30,11 +34,13 @@ async function main(): Promise<void> {
   if (!credential) return;
   const agent = new Agent({ config, kube, hub, logger });
   await agent.start(credential.credential);
+  readiness = { ready: true };
 
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     shutdown.abort();
-    void agent.stop().finally(() => {
+    readiness = { ready: false, reason: 'stopping' };
+    void Promise.all([agent.stop(), probes.close()]).finally(() => {
       hub.close();
       kube.close();
       process.exit(0);

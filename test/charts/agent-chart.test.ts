@@ -210,9 +210,9 @@ describe('agent chart: rendering', () => {
     expect(pod.containers).toHaveLength(1);
     expect(container.image).toBe('ghcr.io/flotilla/agent:0.1.0');
     expect(container.command).toEqual(['node', '--jitless', 'agent/dist/main.js']);
-    expect(container.livenessProbe).toBeUndefined();
-    expect(container.readinessProbe).toBeUndefined();
-    expect(container.ports).toBeUndefined();
+    expect(container.ports).toEqual([{ name: 'probes', containerPort: 8080, protocol: 'TCP' }]);
+    expect(container.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'probes' }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(container.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'probes' }, periodSeconds: 10, timeoutSeconds: 5 });
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } });
     expect(container.securityContext).toMatchObject({
       runAsNonRoot: true,
@@ -233,6 +233,7 @@ describe('agent chart: rendering', () => {
     expect(env.get('FLOTILLA_CLUSTER_LABELS')?.value).toBe('env=prod,example.com/team=platform,zone=b');
     expect(env.get('FLOTILLA_AGENT_NAMESPACE')?.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     expect(env.get('FLOTILLA_LOG_LEVEL')?.value).toBe('debug');
+    expect(env.get('FLOTILLA_PROBE_PORT')?.value).toBe('8080');
     expect(env.has('FLOTILLA_NAMESPACES')).toBe(false);
 
     // The token file and the CA file are where the variables say.
@@ -442,6 +443,8 @@ describe('agent chart: bad values fail with precise messages', () => {
     expect(await renderFails({ ...base, nodeOptions: ['--jitless --inspect'] })).toMatch(/at '\/nodeOptions\/0'/);
     expect(await renderFails({ ...base, nodeOptions: ['evil.js'] })).toMatch(/at '\/nodeOptions\/0'/);
     expect(await renderFails({ ...base, nodeOptions: '--jitless' })).toMatch(/at '\/nodeOptions'.*got string, want array/s);
+    expect(await renderFails({ ...base, probes: { port: 0 } })).toMatch(/at '\/probes\/port'/);
+    expect(await renderFails({ ...base, probes: { port: '8080' } })).toMatch(/at '\/probes\/port'.*got string, want integer/s);
   });
 
   it('passes nodeOptions to node before the agent script', async () => {

@@ -35,7 +35,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       resyncSeconds: 300,
       reconnectMaxSeconds: 60,
+      probePort: undefined,
     });
+    expect(loadConfig({ ...base, FLOTILLA_PROBE_PORT: '8080' }, io).probePort).toBe(8080);
   });
 
   it('parses labels, namespaces, token file and insecure mode', () => {
@@ -75,6 +77,8 @@ describe('loadConfig', () => {
     [{ FLOTILLA_CLUSTER_NAME: 'Prod Cluster' }, 'FLOTILLA_CLUSTER_NAME', /not a DNS label/],
     [{ FLOTILLA_LOG_LEVEL: 'chatty' }, 'FLOTILLA_LOG_LEVEL', /not one of debug, info, warn, error/],
     [{ FLOTILLA_RESYNC_SECONDS: '-1' }, 'FLOTILLA_RESYNC_SECONDS', /positive number/],
+    [{ FLOTILLA_PROBE_PORT: '70000' }, 'FLOTILLA_PROBE_PORT', /"70000" is not a port number/],
+    [{ FLOTILLA_PROBE_PORT: 'http' }, 'FLOTILLA_PROBE_PORT', /"http" is not a port number/],
   ] as [Env, string, RegExp][])('rejects %o naming %s', (override, variable, message) => {
     const error = failure({ ...base, ...override });
     expect(error.variable).toBe(variable);

@@ -1,6 +1,6 @@
 import { LOG_LEVELS, type LogLevel } from '../log/logger.js';
 import { ConfigError } from './config-error.js';
-import { parseHubAddress, parseLabels, parseNamespaces, parsePositiveSeconds } from './parsers.js';
+import { parseHubAddress, parseLabels, parseNamespaces, parsePort, parsePositiveSeconds } from './parsers.js';
 
 /** How the agent reaches the hub's gRPC endpoint. */
 export type HubTls =
@@ -36,6 +36,8 @@ export interface AgentConfig {
   kubeconfigPath: string | undefined;
   /** FLOTILLA_LOG_LEVEL: debug | info | warn | error. Default `info`. */
   logLevel: LogLevel;
+  /** FLOTILLA_PROBE_PORT: port of the /healthz and /readyz probes (plain HTTP). Default: none served. */
+  probePort: number | undefined;
   /** FLOTILLA_RESYNC_SECONDS: full health/drift re-check of every deployment. Default 300. */
   resyncSeconds: number;
   /** FLOTILLA_REPORT_INTERVAL_SECONDS: statuses are re-sent this often even unchanged. Default 60. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env, io: ConfigIo): AgentConfig {
     namespaces: namespacesValue === undefined ? undefined : parseNamespaces('FLOTILLA_NAMESPACES', namespacesValue),
     kubeconfigPath: get('KUBECONFIG'),
     logLevel: logLevel as LogLevel,
+    probePort: parsePort('FLOTILLA_PROBE_PORT', get('FLOTILLA_PROBE_PORT')),
     resyncSeconds: parsePositiveSeconds('FLOTILLA_RESYNC_SECONDS', get('FLOTILLA_RESYNC_SECONDS'), 300),
     reportIntervalSeconds: parsePositiveSeconds('FLOTILLA_REPORT_INTERVAL_SECONDS', get('FLOTILLA_REPORT_INTERVAL_SECONDS'), 60),
     reconnectMaxSeconds: parsePositiveSeconds('FLOTILLA_RECONNECT_MAX_SECONDS', get('FLOTILLA_RECONNECT_MAX_SECONDS'), 60),

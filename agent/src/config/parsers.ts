@@ -50,3 +50,10 @@ export function parsePositiveSeconds(variable: string, value: string | undefined
   if (!Number.isFinite(n) || n <= 0) throw new ConfigError(variable, `"${value}" is not a positive number of seconds`);
   return n;
 }
+
+/** A TCP port to listen on (0: any free one); undefined when not set. */
+export function parsePort(variable: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new ConfigError(variable, `"${value}" is not a port number (0–65535)`);
+  return Number(value);
+}
