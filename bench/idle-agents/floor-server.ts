@@ -15,6 +15,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
+// The hub's own server options (a file without NestJS imports), so the floor cannot drift from the hub.
+import { SERVER_OPTIONS as HUB_SERVER_OPTIONS } from '../../hub/src/gateway/grpc-server.options.ts';
 import {
   AgentServiceService,
   RegistrationServiceService,
@@ -23,15 +25,6 @@ import {
   type WatchRequest,
   type WatchResponse,
 } from '@flotilla/proto';
-
-/** Copy of SERVER_OPTIONS in hub/src/gateway/grpc.server.ts. */
-const HUB_SERVER_OPTIONS = {
-  'grpc.keepalive_time_ms': 60_000,
-  'grpc.keepalive_timeout_ms': 20_000,
-  'grpc.keepalive_permit_without_calls': 1,
-  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  'grpc.max_receive_message_length': 16 * 1024 * 1024,
-};
 
 const config = JSON.parse(process.argv[2] ?? '{}') as { certFile?: string; keyFile?: string; port?: number; options?: Record<string, number | string> };
 const streams = new Set<ServerWritableStream<WatchRequest, WatchResponse>>();

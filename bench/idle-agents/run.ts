@@ -310,6 +310,16 @@ async function startHubTarget(): Promise<Target> {
   }
 }
 
+/** Asks a forked child to stop ({type:'stop'}), kills it after 10 s, and waits until it exited. */
+async function stopChild(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.send({ type: 'stop' });
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function startFloorTarget(): Promise<Target> {
   const tls = opts.insecure ? undefined : makeServerTls();
   let output = '';
@@ -331,14 +341,7 @@ async function startFloorTarget(): Promise<Target> {
       proc.once('exit', (code) => reject(new Error(`floor server exited with ${code}:\n${output.slice(-2000)}`)));
     });
   };
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.send({ type: 'stop' });
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(proc);
   await start();
   const target: Target = {
     kind: 'floor',
@@ -429,12 +432,7 @@ function startWorkers(target: Target, n: number): Workers {
       await Promise.all(
         procs.map(async (proc) => {
           stoppingWorkers.add(proc);
-          if (proc.exitCode !== null || proc.signalCode !== null) return;
-          const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-          proc.send({ type: 'stop' });
-          const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(timer);
+          await stopChild(proc);
         }),
       );
     },

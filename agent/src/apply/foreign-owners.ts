@@ -44,17 +44,15 @@ export interface ForeignOwners {
  * error (they would have failed the same way one by one).
  */
 export async function findForeignOwners(kube: KubeClient, bundleName: string, queries: OwnerQuery[], pageSize = PAGE_SIZE): Promise<ForeignOwners> {
-  const groups = new Map<string, { path: string; refs: ObjectRef[] }>();
+  const groups = new Map<string, string>(); // groupKey → collection path
   for (const { ref, info } of queries) {
     const key = groupKey(ref);
-    const group = groups.get(key) ?? { path: objectPath({ apiVersion: ref.apiVersion, namespace: ref.namespace }, info), refs: [] };
-    group.refs.push(ref);
-    groups.set(key, group);
+    if (!groups.has(key)) groups.set(key, objectPath({ apiVersion: ref.apiVersion, namespace: ref.namespace }, info));
   }
   const owners = new Map<string, string>(); // groupKey + name → owner
   const failures = new Map<string, unknown>(); // groupKey → error
   const selector = `${BUNDLE_LABEL},${BUNDLE_LABEL}!=${bundleName}`;
-  await mapLimit(groups.entries(), LIST_CONCURRENCY, async ([key, { path }]) => {
+  await mapLimit(groups.entries(), LIST_CONCURRENCY, async ([key, path]) => {
     try {
       let token: string | undefined;
       do {
