@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { cachedToolPath } from '../test/clusters/build.ts';
 import { startCluster } from '../test/clusters/index.ts';
 import { ADMIN_DATABASE_URL, query } from '../test/support/database.ts';
 import { eventually } from '../test/support/eventually.ts';
@@ -90,7 +91,9 @@ async function main(): Promise<void> {
   );
   log(`bundle hello is Ready on ${status.clusters.map((c: { clusterName: string }) => c.clusterName).join(', ')}`);
   log(`try:  curl -H "authorization: Bearer ${adminToken}" ${hubUrl}/api/v1/bundles/hello/status`);
-  log(`      KUBECONFIG=${cluster.kubeconfigPath} kubectl -n hello get deploy,svc,cm   (kubectl: npm run clusters -- status)`);
+  // The harness's own kubectl (the machine may have none on PATH), by absolute path so the hint runs as printed.
+  const kubectl = cachedToolPath('kubectl') ?? 'kubectl';
+  log(`      KUBECONFIG=${cluster.kubeconfigPath} ${kubectl} -n hello get deploy,svc,cm`);
   if (process.argv.includes('--exit')) return shutdown(stopCluster, 0);
   log('running; Ctrl-C stops everything');
   process.once('SIGINT', () => void shutdown(stopCluster, 0));

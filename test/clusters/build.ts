@@ -5,7 +5,7 @@
  * dependency graph: kube = etcd + kube-apiserver/controller-manager/scheduler
  * + kubectl, kwok, helm, kustomize). They are built with the machine's Go
  * toolchain through the Go module proxy into
- *   <repo>/.cache/clusters/<key>/bin/<tool>       (or $FLOTILLA_CLUSTER_CACHE/<key>/bin)
+ *   ~/.cache/flotilla-clusters/<key>/bin/<tool>   (or $FLOTILLA_CLUSTER_CACHE/<key>/bin)
  * where <key> changes whenever a go.mod/go.sum or the build flags change, so a
  * version bump builds into a fresh directory and a second run builds nothing.
  */
@@ -166,9 +166,13 @@ export function cacheKey(): string {
   return cachedKey;
 }
 
-/** Root of all cache keys: $FLOTILLA_CLUSTER_CACHE or <repo>/.cache/clusters. */
+/**
+ * Root of all cache keys: $FLOTILLA_CLUSTER_CACHE or ~/.cache/flotilla-clusters.
+ * Outside the clone (like Go's build cache) so every clone and CI run on a
+ * machine shares one build: a cold build takes 15-30 minutes on 2 cores.
+ */
 export function cacheRoot(): string {
-  return process.env.FLOTILLA_CLUSTER_CACHE || path.join(REPO_ROOT, '.cache', 'clusters');
+  return process.env.FLOTILLA_CLUSTER_CACHE || path.join(os.homedir(), '.cache', 'flotilla-clusters');
 }
 
 /** Directory of the current cache key. */
