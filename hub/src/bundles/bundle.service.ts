@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { raiseGenerations, raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
@@ -62,14 +63,16 @@ export class BundleService {
       data: [{ id: content.revision, content: new Uint8Array(content.bytes), size: content.bytes.length, resourceCount: content.resourceCount }],
       skipDuplicates: true,
     });
-    const { created, bundle, optionsChanged } = await this.prisma.$transaction(async (tx) => {
+    const { created, bundle, notify } = await this.prisma.$transaction(async (tx) => {
       const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true } });
       const data = { targets: input.targets as unknown as Prisma.InputJsonValue, options: options as Prisma.InputJsonValue, revisionId: content.revision };
       const bundle = await tx.bundle.upsert({ where: { name }, create: { name, ...data }, update: data, include: WITH_REVISION });
-      return { created: !existing, bundle, optionsChanged: !!existing && JSON.stringify(existing.options) !== JSON.stringify(options) };
+      // Options travel with each assignment: a change is a new desired state for every cluster that has the bundle.
+      const optionsChanged = !!existing && JSON.stringify(existing.options) !== JSON.stringify(options);
+      return { created: !existing, bundle, notify: optionsChanged ? await raiseGenerationsOfBundle(tx, bundle.id) : [] };
     });
     await this.fanout.reconcileBundle(bundle.id);
-    if (optionsChanged) await this.notifyDeployedClusters(bundle.id);
+    await this.publishChanged(notify);
     return { created, bundle: view(bundle) };
   }
 
@@ -85,15 +88,20 @@ export class BundleService {
 
   /** Deletes the bundle and its deployments; agents then prune (unless keepResources). */
   async delete(name: string): Promise<void> {
-    const clusters = await this.prisma.deployment.findMany({ where: { bundle: { name } }, select: { clusterId: true } });
-    const result = await this.prisma.bundle.deleteMany({ where: { name } });
-    if (result.count === 0) throw notFound(name);
-    await Promise.all(clusters.map((c) => this.events.publish({ type: 'desired-state-changed', clusterId: c.clusterId })));
+    const clusters = await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.deployment.findMany({ where: { bundle: { name } }, select: { clusterId: true } });
+      const result = await tx.bundle.deleteMany({ where: { name } });
+      if (result.count === 0) throw notFound(name);
+      const ids = rows.map((r) => r.clusterId);
+      await raiseGenerations(tx, ids);
+      return ids;
+    });
+    await this.publishChanged(clusters);
   }
 
-  private async notifyDeployedClusters(bundleId: string): Promise<void> {
-    const deployments = await this.prisma.deployment.findMany({ where: { bundleId }, select: { clusterId: true } });
-    await Promise.all(deployments.map((d) => this.events.publish({ type: 'desired-state-changed', clusterId: d.clusterId })));
+  /** Wakes the streams of these clusters; a lost message is repaired by the gateway's generation re-check. */
+  private async publishChanged(clusterIds: string[]): Promise<void> {
+    await this.events.desiredStateChanged(clusterIds);
   }
 
   private async assertGroupsExist(targets: BundleTarget[]): Promise<void> {

@@ -4,6 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
 import type { LabelSelector } from '../target/label-selector.js';
 import type { Labels } from '../target/labels.js';
+import { raiseGenerations } from './desired-generation.js';
 import { planDeployments } from './deployment-plan.js';
 
 /**
@@ -45,6 +46,7 @@ export class DeploymentFanout {
         });
       }
       if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
+      await raiseGenerations(tx, plan.affectedClusters);
       return plan.affectedClusters;
     });
     await this.notify(affected);
@@ -74,7 +76,9 @@ export class DeploymentFanout {
         });
       }
       if (stale.length) await tx.deployment.deleteMany({ where: { id: { in: stale.map((d) => d.id) } } });
-      return create.length > 0 || stale.length > 0;
+      const changed = create.length > 0 || stale.length > 0;
+      if (changed) await raiseGenerations(tx, [clusterId]);
+      return changed;
     });
     if (changed) await this.notify([clusterId]);
     return changed;
@@ -86,7 +90,7 @@ export class DeploymentFanout {
   }
 
   private async notify(clusterIds: string[]): Promise<void> {
-    await Promise.all([...new Set(clusterIds)].map((clusterId) => this.events.publish({ type: 'desired-state-changed', clusterId })));
+    await this.events.desiredStateChanged(clusterIds);
   }
 
   private async clusters(tx: Tx): Promise<TargetableCluster[]> {

@@ -3,8 +3,10 @@ import type { ClusterPrincipal } from './cluster-authenticator.js';
 /** One open Watch stream on this replica. */
 export interface AgentSession {
   principal: ClusterPrincipal;
-  /** Re-sends the desired state if its generation changed. */
+  /** Re-reads the desired state and sends it if it is newer than the last one sent (serialised per stream). */
   refresh(): Promise<void>;
+  /** True when `generation` (from PostgreSQL) is newer than what this stream last sent. */
+  isBehind(generation: bigint): boolean;
   /** Ends the stream with UNAUTHENTICATED: the agent must register again. */
   revoke(message: string): void;
   /** Ends the stream with UNAVAILABLE: the agent reconnects with the same credential. */

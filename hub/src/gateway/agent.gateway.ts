@@ -16,11 +16,11 @@ import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { AgentSessions, type AgentSession } from './agent-sessions.js';
+import { WatchSession } from './watch-session.js';
 import { DeploymentStatusService } from '../status/deployment-status.service.js';
 import { AssignmentSource } from './assignment.source.js';
 import { BundleContentHandler } from './bundle-content.handler.js';
 import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authenticator.js';
-import { desiredState } from './desired-state.js';
 import { toGrpcError } from './grpc-status.js';
 import { validateReport } from './report.validation.js';
 
@@ -53,6 +53,9 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     });
     // Safety net for revocations whose pub/sub message was lost.
     this.every(this.config.streamRecheckSeconds, () => this.recheckAll());
+    // Safety net for desired-state events that were lost (pub/sub is fire-and-forget): a
+    // stream behind PostgreSQL's generation is refreshed within this bound.
+    this.every(this.config.desiredStateRecheckSeconds, async () => void (await this.recheckGenerations()));
   }
 
   onModuleDestroy(): void {
@@ -87,29 +90,23 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.metrics.agentCalls.inc({ method: 'Watch', result: 'ok' });
-    let lastGeneration = call.request.knownGeneration;
-    let closed = false;
-    const session: AgentSession = {
+    const session = new WatchSession({
       principal,
-      refresh: async () => {
-        const state = desiredState(await this.assignments.forCluster(principal.clusterId));
-        if (closed || state.generation === lastGeneration) return;
-        lastGeneration = state.generation;
-        call.write({ event: { $case: 'desiredState', value: state } });
+      agentKnownGeneration: call.request.knownGeneration,
+      read: () => this.assignments.snapshot(principal.clusterId),
+      send: (state) => call.write({ event: { $case: 'desiredState', value: state } }),
+      end: (kind, details) => {
+        close();
+        call.emit('error', { code: kind === 'revoke' ? status.UNAUTHENTICATED : status.UNAVAILABLE, details });
       },
-      revoke: (message) => end(status.UNAUTHENTICATED, message),
-      close: (message) => end(status.UNAVAILABLE, message),
-    };
-    const end = (code: status, details: string) => {
-      if (closed) return;
-      close();
-      call.emit('error', { code, details });
-    };
+    });
     const remove = this.sessions.add(session);
     this.metrics.streamsOpen.set(this.sessions.size);
+    let removed = false;
     const close = () => {
-      if (closed) return;
-      closed = true;
+      session.markClosed();
+      if (removed) return;
+      removed = true;
       remove();
       this.metrics.streamsOpen.set(this.sessions.size);
     };
@@ -175,16 +172,38 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   private async onEvent(event: ClusterEvent): Promise<void> {
-    const sessions = this.sessions.forCluster(event.clusterId);
-    if (sessions.length === 0) return;
     try {
       if (event.type === 'desired-state-changed') {
-        await Promise.all(sessions.map((s) => s.refresh()));
+        const sessions = event.clusterIds.flatMap((id) => this.sessions.forCluster(id));
+        await Promise.all(sessions.map((s) => s.refresh().catch((error: unknown) => this.refreshFailed(s, error))));
       } else {
-        await this.revokeInvalid(sessions);
+        const sessions = this.sessions.forCluster(event.clusterId);
+        if (sessions.length) await this.revokeInvalid(sessions);
       }
     } catch (error) {
-      this.logger.error(`handling ${event.type} for cluster ${event.clusterId} failed: ${(error as Error).message}`);
+      this.logger.error(`handling ${event.type} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A failed refresh is retried by the generation re-check (the stream stays behind until then). */
+  private refreshFailed(session: AgentSession, error: unknown): void {
+    this.logger.warn(`desired-state refresh for cluster ${session.principal.clusterId} failed: ${(error as Error).message}`);
+  }
+
+  /** Refreshes every stream whose last sent generation is below its cluster's generation in PostgreSQL. */
+  async recheckGenerations(): Promise<number> {
+    try {
+      const generations = await this.assignments.generations(this.sessions.clusterIds());
+      const behind = this.sessions.all().filter((s) => {
+        const generation = generations.get(s.principal.clusterId);
+        return generation !== undefined && s.isBehind(generation);
+      });
+      if (behind.length) this.metrics.desiredStateRepairs.inc(behind.length);
+      await Promise.all(behind.map((s) => s.refresh().catch((error: unknown) => this.refreshFailed(s, error))));
+      return behind.length;
+    } catch (error) {
+      this.logger.warn(`desired-state re-check failed: ${(error as Error).message}`);
+      return 0;
     }
   }
 

@@ -2,11 +2,30 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeploymentAssignment, DeploymentOptions } from '@flotilla/proto';
 import type { BundleOptions } from '../bundles/bundle.service.js';
 import { PrismaService } from '../database/prisma.service.js';
+import type { DesiredStateSnapshot } from './desired-state.js';
 
 /** Reads a cluster's deployment assignments from PostgreSQL. */
 @Injectable()
 export class AssignmentSource {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+
+  /**
+   * The cluster's desired state. The generation is read first: a change that
+   * commits between the two reads makes the assignments newer than the
+   * generation, never older, and the next re-check sends the newer generation.
+   */
+  async snapshot(clusterId: string): Promise<DesiredStateSnapshot> {
+    const generation = (await this.generations([clusterId])).get(clusterId) ?? 0n;
+    return { generation, assignments: await this.forCluster(clusterId) };
+  }
+
+  /** `clusters.desired_generation` of each existing cluster among `clusterIds`. */
+  async generations(clusterIds: string[]): Promise<Map<string, bigint>> {
+    if (clusterIds.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ id: string; desired_generation: bigint }[]>`
+      SELECT id::text, desired_generation FROM clusters WHERE id = ANY(${clusterIds}::uuid[])`;
+    return new Map(rows.map((r) => [r.id, BigInt(r.desired_generation)]));
+  }
 
   async forCluster(clusterId: string): Promise<DeploymentAssignment[]> {
     const rows = await this.prisma.deployment.findMany({

@@ -2,41 +2,110 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { GetBundleContentRequest, GetBundleContentResponse } from '@flotilla/proto';
 import { PrismaService } from '../database/prisma.service.js';
+import { HUB_CONFIG } from '../platform/config/config.module.js';
+import type { HubConfig } from '../platform/config/config.js';
 import { DomainError } from '../platform/errors/domain-error.js';
+import { HubMetrics } from '../platform/metrics/metrics.js';
 import { AssignmentSource } from './assignment.source.js';
 import type { ClusterPrincipal } from './cluster-authenticator.js';
+import { RevisionContentCache } from './revision-content.cache.js';
 
 /** Chunk size: well under gRPC's default 4 MiB message limit on the agent side. */
 export const CONTENT_CHUNK_BYTES = 1024 * 1024;
 
-/** Streams a revision's content to a cluster it is assigned to. */
+type ContentCall = ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>;
+
+/**
+ * Streams a revision's content to a cluster it is assigned to. Revisions up
+ * to the cache's item bound are read once and shared by every stream;
+ * larger ones are read from PostgreSQL one chunk at a time, so a stream
+ * holds at most a chunk or two of them. A client that goes away mid-stream
+ * ends the handler at once (no wait on `drain` that never comes).
+ */
 @Injectable()
 export class BundleContentHandler {
+  private readonly cache: RevisionContentCache;
+
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(AssignmentSource) private readonly assignments: AssignmentSource,
-  ) {}
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(HUB_CONFIG) config: HubConfig,
+  ) {
+    this.cache = new RevisionContentCache(config.contentCacheBytes);
+  }
 
-  async send(principal: ClusterPrincipal, call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
+  async send(principal: ClusterPrincipal, call: ContentCall): Promise<void> {
+    this.metrics.contentStreamsActive.inc();
+    try {
+      await this.stream(principal, call);
+    } finally {
+      this.metrics.contentStreamsActive.dec();
+    }
+  }
+
+  private async stream(principal: ClusterPrincipal, call: ContentCall): Promise<void> {
     const revision = call.request.revision;
     if (!/^sha256:[0-9a-f]{64}$/.test(revision)) {
       throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
     }
     // Same answer for "not yours" and "does not exist": no probing of other clusters' content.
-    if (!(await this.assignments.isAssigned(principal.clusterId, revision))) {
-      throw new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
-    }
-    const row = await this.prisma.bundleRevision.findUnique({ where: { id: revision }, select: { content: true } });
-    if (!row) throw new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
-    const content = Buffer.from(row.content);
-    for (let offset = 0; offset === 0 || offset < content.length; offset += CONTENT_CHUNK_BYTES) {
-      const chunk = content.subarray(offset, offset + CONTENT_CHUNK_BYTES);
+    const notAssigned = () => new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
+    if (!(await this.assignments.isAssigned(principal.clusterId, revision))) throw notAssigned();
+    const meta = await this.prisma.bundleRevision.findUnique({ where: { id: revision }, select: { size: true } });
+    if (!meta) throw notAssigned();
+    const total = meta.size;
+    const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
+    for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
+      const chunk = await chunkAt(offset);
+      if (call.cancelled || call.destroyed) return;
       const first = offset === 0;
-      const ok = call.write({ chunk, totalSize: first ? content.length : 0, revision: first ? revision : '' });
-      // Respect HTTP/2 flow control instead of buffering 20 MiB in memory.
-      if (!ok) await new Promise<void>((resolve) => call.once('drain', resolve));
-      if (call.cancelled) return;
+      const ok = call.write({ chunk, totalSize: first ? total : 0, revision: first ? revision : '' });
+      // Respect HTTP/2 flow control instead of buffering the revision in memory.
+      if (!ok && !(await drainedOrGone(call))) return;
     }
     call.end();
   }
+
+  private async whole(revision: string): Promise<(offset: number) => Promise<Buffer>> {
+    const { content, hit } = await this.cache.get(revision, async () => {
+      const row = await this.prisma.bundleRevision.findUnique({ where: { id: revision }, select: { content: true } });
+      if (!row) throw new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
+      this.metrics.contentDatabaseBytes.inc(row.content.length);
+      return Buffer.from(row.content);
+    });
+    this.metrics.contentCache.inc({ result: hit ? 'hit' : 'miss' });
+    return async (offset) => content.subarray(offset, offset + CONTENT_CHUNK_BYTES);
+  }
+
+  /** One chunk straight from PostgreSQL (content is stored uncompressed, so substring reads only the slice). */
+  private async slice(revision: string, offset: number): Promise<Buffer> {
+    const rows = await this.prisma.$queryRaw<{ chunk: Uint8Array }[]>`
+      SELECT substring(content FROM ${offset + 1}::int FOR ${CONTENT_CHUNK_BYTES}::int) AS chunk
+      FROM bundle_revisions WHERE id = ${revision}`;
+    const chunk = Buffer.from(rows[0]?.chunk ?? new Uint8Array());
+    this.metrics.contentDatabaseBytes.inc(chunk.length);
+    if (offset === 0) this.metrics.contentCache.inc({ result: 'uncached' });
+    return chunk;
+  }
+}
+
+/** Resolves true on `drain`, false when the client cancelled or the stream ended first. */
+function drainedOrGone(call: ContentCall): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (drained: boolean) => () => {
+      call.off('drain', onDrain);
+      call.off('cancelled', onGone);
+      call.off('close', onGone);
+      call.off('error', onGone);
+      resolve(drained && !call.cancelled);
+    };
+    const onDrain = done(true);
+    const onGone = done(false);
+    call.once('drain', onDrain);
+    call.once('cancelled', onGone);
+    call.once('close', onGone);
+    call.once('error', onGone);
+    if (call.cancelled || call.destroyed) onGone();
+  });
 }

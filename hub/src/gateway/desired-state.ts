@@ -1,16 +1,30 @@
-import { createHash } from 'node:crypto';
 import type { DeploymentAssignment, DesiredState } from '@flotilla/proto';
 
+/** A cluster's desired state as read from PostgreSQL: its generation, then its assignments. */
+export interface DesiredStateSnapshot {
+  /** `clusters.desired_generation`, read before the assignments (so the assignments are at least this new). */
+  generation: bigint;
+  assignments: DeploymentAssignment[];
+}
+
 /**
- * Builds the DesiredState message for a set of assignments (pure). The
- * generation is a hash of the sorted content, so equal sets always get equal
- * generations on every hub replica and an agent that already holds the
- * current generation is not sent it again.
+ * Builds the DesiredState message (pure). The generation is the cluster's
+ * counter in PostgreSQL, raised in the same transaction as every change to
+ * its deployments: it only grows, so "newer" is a number comparison and is
+ * the same on every hub replica.
  */
-export function desiredState(assignments: DeploymentAssignment[]): DesiredState {
-  const sorted = [...assignments].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
-  const hash = createHash('sha256');
-  // Options are part of the state: turning on correctDrift must reach the agent.
-  for (const a of sorted) hash.update(`${a.deploymentId}\0${a.bundleName}\0${a.revision}\0${JSON.stringify(a.options ?? null)}\n`);
-  return { generation: hash.digest('hex').slice(0, 32), deployments: sorted };
+export function desiredState(snapshot: DesiredStateSnapshot): DesiredState {
+  const sorted = [...snapshot.assignments].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
+  return { generation: snapshot.generation.toString(), deployments: sorted };
+}
+
+/**
+ * Whether a stream must send the state at `generation` (pure). Before its
+ * first send a stream compares with the generation the agent says it holds
+ * (any string: older hubs sent hashes); after that only a strictly greater
+ * generation is sent, so an older state never follows a newer one.
+ */
+export function mustSend(generation: bigint, lastSent: bigint | undefined, agentKnown: string): boolean {
+  if (lastSent === undefined) return generation.toString() !== agentKnown;
+  return generation > lastSent;
 }

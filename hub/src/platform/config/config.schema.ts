@@ -40,6 +40,13 @@ export const envSchema = z
     FLOTILLA_OFFLINE_AFTER_SECONDS: seconds.default(120),
     /** How often open agent streams are re-checked against the database. Default 30. */
     FLOTILLA_STREAM_RECHECK_SECONDS: seconds.default(30),
+    /**
+     * How often each open stream's last sent desired-state generation is compared with PostgreSQL, so a lost
+     * `desired-state-changed` event is repaired within this bound. Default 10.
+     */
+    FLOTILLA_DESIRED_STATE_RECHECK_SECONDS: seconds.default(10),
+    /** Memory for revision content shared by the streams of all clusters (bytes). Default 268435456 (256 MiB). */
+    FLOTILLA_CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
     /** Apply pending database migrations at start-up. Default true. */
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */

@@ -10,6 +10,8 @@ export interface HubConfig {
   heartbeatIntervalSeconds: number;
   offlineAfterSeconds: number;
   streamRecheckSeconds: number;
+  desiredStateRecheckSeconds: number;
+  contentCacheBytes: number;
   migrateOnStart: boolean;
   logFormat: 'json' | 'text';
 }
@@ -57,6 +59,8 @@ function fromEnv(e: HubEnv): HubConfig {
     heartbeatIntervalSeconds: e.FLOTILLA_HEARTBEAT_INTERVAL_SECONDS,
     offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
+    desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
+    contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
     logFormat: e.FLOTILLA_LOG_FORMAT,
   };

@@ -20,6 +20,27 @@ export class HubMetrics {
     labelNames: ['method', 'result'] as const,
     registers: [this.registry],
   });
+  readonly desiredStateRepairs = new Counter({
+    name: 'flotilla_desired_state_repairs_total',
+    help: 'Streams found behind their cluster\'s desired-state generation by the periodic re-check (a lost or late event)',
+    registers: [this.registry],
+  });
+  readonly contentStreamsActive = new Gauge({
+    name: 'flotilla_content_streams_active',
+    help: 'GetBundleContent streams being served on this hub replica',
+    registers: [this.registry],
+  });
+  readonly contentDatabaseBytes = new Counter({
+    name: 'flotilla_content_database_bytes_total',
+    help: 'Bundle revision content bytes read from PostgreSQL to stream to agents',
+    registers: [this.registry],
+  });
+  readonly contentCache = new Counter({
+    name: 'flotilla_content_cache_total',
+    help: 'GetBundleContent streams by how their content was found (hit, miss, uncached: streamed in slices)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly clusters = new Gauge({
     name: 'flotilla_clusters',
     help: 'Registered clusters by connection state (refreshed by the housekeeping job)',
