@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeploymentStatus as ProtoStatus } from '@flotilla/proto';
-import type { DeploymentState, Prisma } from '../generated/prisma/client.js';
+import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { FROM_PROTO, countByState, reportedState } from './deployment-state.js';
+import { HubMetrics } from '../platform/metrics/metrics.js';
+import { countByState } from './deployment-state.js';
+import { storedReport, type StoredReport } from './stored-report.js';
 
 export interface DeploymentView {
   deploymentId: string;
@@ -42,45 +44,49 @@ const VIEW_SELECT = {
 
 @Injectable()
 export class DeploymentStatusService {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
+  ) {}
 
   /**
    * Stores an agent's report. Only deployments of the calling cluster are
    * touched (the WHERE clause carries the cluster id from the credential);
-   * returns how many were recorded.
+   * returns how many were recorded. A deployment whose stored status would
+   * not change (same hash of state, reason, message, applied revision and
+   * resources) is not written at all: idle clusters re-report every minute,
+   * and 5,000 of them used to rewrite every row and its resources JSON.
+   * Changed rows are written with one UPDATE per report.
    */
   async record(clusterId: string, reports: ProtoStatus[]): Promise<number> {
     if (reports.length === 0) return 0;
     const current = await this.prisma.deployment.findMany({
       where: { clusterId, id: { in: reports.map((r) => r.deploymentId).filter(isUuid) } },
-      select: { id: true, desiredRevision: true },
+      select: { id: true, desiredRevision: true, reportHash: true },
     });
-    const desired = new Map(current.map((d) => [d.id, d.desiredRevision]));
-    const updates = reports.filter((r) => desired.has(r.deploymentId));
-    await this.prisma.$transaction(
-      updates.map((r) =>
-        this.prisma.deployment.updateMany({
-          where: { id: r.deploymentId, clusterId },
-          data: {
-            appliedRevision: r.appliedRevision,
-            state: reportedState(desired.get(r.deploymentId)!, r.appliedRevision, FROM_PROTO[r.state] ?? 'Pending'),
-            reason: r.reason,
-            message: r.message,
-            resources: r.resources.map((res) => ({
-              apiVersion: res.apiVersion,
-              kind: res.kind,
-              namespace: res.namespace,
-              name: res.name,
-              state: FROM_PROTO[res.state] ?? 'Pending',
-              message: res.message,
-              diffs: res.diffs.map((d) => ({ path: d.path, desired: d.desired, live: d.live })),
-            })) as Prisma.InputJsonValue,
-            reportedAt: new Date(),
-          },
-        }),
-      ),
-    );
-    return updates.length;
+    const known = new Map(current.map((d) => [d.id, d]));
+    const rows = reports.flatMap((r) => {
+      const row = known.get(r.deploymentId);
+      if (!row) return [];
+      const stored = storedReport(row.desiredRevision, r);
+      return [{ id: r.deploymentId, desired: row.desiredRevision, stored, changed: stored.hash !== row.reportHash }];
+    });
+    const changed = rows.filter((r) => r.changed);
+    this.metrics.statusWrites.inc({ result: 'unchanged' }, rows.length - changed.length);
+    if (changed.length === 0) return rows.length;
+    this.metrics.statusWrites.inc({ result: 'written' }, changed.length);
+    const col = <K extends keyof StoredReport>(k: K) => changed.map((r) => r.stored[k]);
+    // The desired revision is part of the WHERE: a report judged against a
+    // revision that changed meanwhile is not stored (the agent reports again).
+    await this.prisma.$executeRaw`
+      UPDATE deployments AS d SET
+        applied_revision = v.applied, state = v.state::"DeploymentState", reason = v.reason, message = v.message,
+        resources = v.resources::jsonb, report_hash = v.hash, reported_at = now(), updated_at = now()
+      FROM unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => r.desired)}::text[], ${col('appliedRevision')}::text[],
+                  ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
+        AS v(id, desired, applied, state, reason, message, resources, hash)
+      WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired`;
+    return rows.length;
   }
 
   async bundleStatus(bundleName: string): Promise<{ bundle: string; revision: string; counts: Record<DeploymentState, number>; clusters: DeploymentView[] }> {

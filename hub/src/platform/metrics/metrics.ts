@@ -41,6 +41,12 @@ export class HubMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly statusWrites = new Counter({
+    name: 'flotilla_status_reports_total',
+    help: 'Deployment statuses reported by agents, by whether they changed the stored status (written) or not (unchanged)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly clusters = new Gauge({
     name: 'flotilla_clusters',
     help: 'Registered clusters by connection state (refreshed by the housekeeping job)',
