@@ -1,4 +1,4 @@
-import { ChannelCredentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { ChannelCredentials, Metadata, type ChannelOptions, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import {
   AgentServiceClient,
   bearer,
@@ -34,13 +34,15 @@ export class HubClient {
   private readonly agent: AgentServiceClient;
   private readonly registration: RegistrationServiceClient;
 
-  constructor(address: string, tls: HubTls) {
+  /** @param channelOptions extra grpc-js options (benchmarks simulating many agents in one process use a local subchannel pool). */
+  constructor(address: string, tls: HubTls, channelOptions: ChannelOptions = {}) {
     const credentials =
       tls.mode === 'insecure'
         ? ChannelCredentials.createInsecure()
         : ChannelCredentials.createSsl(tls.mode === 'ca' ? Buffer.from(tls.caPem) : null);
-    this.agent = new AgentServiceClient(address, credentials, CHANNEL_OPTIONS);
-    this.registration = new RegistrationServiceClient(address, credentials, CHANNEL_OPTIONS);
+    const options = { ...CHANNEL_OPTIONS, ...channelOptions };
+    this.agent = new AgentServiceClient(address, credentials, options);
+    this.registration = new RegistrationServiceClient(address, credentials, options);
   }
 
   register(request: RegisterRequest): Promise<RegisterResponse> {

@@ -1,0 +1,282 @@
+/**
+ * Fan-out benchmark (issue 8): N simulated clusters (worker processes using
+ * the agent's own gRPC client) × B bundles changed at once through the REST
+ * API, on one hub process with TLS and default settings.
+ *
+ *   sh bench/fanout/run.sh [--clusters 1000] [--bundles 50] [--workers 4] [--out bench/fanout/RESULTS.md]
+ *
+ * Phases, each measured from the first API call to the moment PostgreSQL
+ * holds every deployment of the changed bundles Ready at its new revision
+ * (as reported by the clusters):
+ *   0. setup: B bundles created, every cluster applies them (not the headline);
+ *   1. all B bundles changed at once: N × B deployments;
+ *   2. one bundle changed: N deployments, and no other bundle's deployment may move.
+ * Per phase: wall time, deployments per second, hub CPU (utime+stime) and
+ * peak RSS, PostgreSQL transactions and rows written in the hub's database
+ * (pg_stat_database, minus this script's own polling), Redis commands
+ * (server-wide: INFO total_commands_processed), hub bytes written (wchar of
+ * /proc/<pid>/io: sockets and logs), content fetched by the clusters.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { query } from '../../test/support/database.ts';
+import { startHub, type TestHub } from '../../test/support/hub.ts';
+import { repoPath } from '../../test/support/paths.ts';
+import type { WorkerConfig, WorkerStats } from './clusters.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '1000' },
+    bundles: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '4' },
+    out: { type: 'string', default: 'bench/fanout/RESULTS.md' },
+    'timeout-s': { type: 'string', default: '600' },
+  },
+});
+const N = Number(opts.clusters);
+const B = Number(opts.bundles);
+const W = Math.min(Number(opts.workers), N);
+const TIMEOUT_MS = Number(opts['timeout-s']) * 1000;
+const GOAL_SECONDS = 15;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const log = (line: string) => process.stderr.write(`fanout: ${line}\n`);
+
+function hubPid(): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('hub/dist/main.js')) return Number(entry);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error('hub process not found');
+}
+const cpuSeconds = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+};
+const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const wchar = (pid: number) => Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+const redisCommands = () => Number(/total_commands_processed:(\d+)/.exec(execFileSync('redis-cli', ['-h', '127.0.0.1', 'info', 'stats'], { encoding: 'utf8' }))?.[1] ?? NaN);
+
+interface Counters {
+  at: number;
+  cpu: number;
+  wchar: number;
+  redis: number;
+  xacts: number;
+  rows: number;
+  fetches: number;
+  fetchedBytes: number;
+}
+let polls = 0;
+async function pgStats(hub: TestHub): Promise<{ xacts: number; rows: number }> {
+  polls++;
+  const [row] = await query<{ x: string; r: string }>(
+    hub.database.url,
+    'SELECT xact_commit::text AS x, (tup_inserted + tup_updated + tup_deleted)::text AS r FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return { xacts: Number(row!.x) - polls, rows: Number(row!.r) };
+}
+
+let workers: { proc: ChildProcess; stats: WorkerStats }[] = [];
+async function workerTotals(): Promise<WorkerStats[]> {
+  return Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<WorkerStats>((resolve) => {
+          const on = (m: { type: string; stats: WorkerStats }) => {
+            if (m.type !== 'stats') return;
+            w.proc.off('message', on);
+            resolve(m.stats);
+          };
+          w.proc.on('message', on);
+          w.proc.send({ type: 'stats' });
+        }),
+    ),
+  );
+}
+const sum = (list: WorkerStats[], k: keyof WorkerStats) => list.reduce((a, s) => a + (s[k] as number), 0);
+
+async function counters(hub: TestHub, pid: number): Promise<Counters> {
+  // pg_stat_database is updated by backends at transaction end, with a short delay: give it a moment.
+  await new Promise((r) => setTimeout(r, 600));
+  const pg = await pgStats(hub);
+  const w = await workerTotals();
+  return { at: Date.now(), cpu: cpuSeconds(pid), wchar: wchar(pid), redis: redisCommands(), ...pg, fetches: sum(w, 'fetches'), fetchedBytes: sum(w, 'fetchedBytes') };
+}
+
+/** Polls until `done()` and samples the hub's RSS meanwhile; returns the moment it became true and the peak RSS. */
+async function until(pid: number, description: string, done: () => Promise<boolean>): Promise<{ doneAt: number; peakRssKiB: number }> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  let peak = rssKiB(pid);
+  for (;;) {
+    peak = Math.max(peak, rssKiB(pid));
+    if (await done()) return { doneAt: Date.now(), peakRssKiB: peak };
+    if (Date.now() > deadline) {
+      const w = await workerTotals();
+      throw new Error(`timed out waiting for ${description}; workers: ${JSON.stringify(w.map((s) => ({ e: s.errors, last: s.lastError, r: s.reportedDeployments })))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const bundleBody = (b: number, version: number) => ({
+  resources: Array.from({ length: 3 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `fanout-${b}-${i}`, namespace: 'fanout' },
+    data: { version: String(version), payload: 'x'.repeat(512) },
+  })),
+  targets: [{ clusterSelector: { matchLabels: { bench: 'fanout' } } }],
+});
+
+async function putBundles(hub: TestHub, indexes: number[], version: number): Promise<string[]> {
+  return Promise.all(
+    indexes.map(async (b) => {
+      const res = await hub.api('PUT', `/api/v1/bundles/fanout-${b}`, bundleBody(b, version));
+      if (res.status >= 300) throw new Error(`PUT bundle ${b}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.revision as string;
+    }),
+  );
+}
+
+async function readyAt(hub: TestHub, revisions: string[]): Promise<number> {
+  polls++;
+  const [row] = await query<{ n: number }>(
+    hub.database.url,
+    `SELECT count(*)::int AS n FROM deployments WHERE state = 'Ready' AND applied_revision = desired_revision AND desired_revision = ANY($1::text[])`,
+    [revisions],
+  );
+  return row!.n;
+}
+
+interface Phase {
+  name: string;
+  deployments: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+  xacts: number;
+  rows: number;
+  redis: number;
+  wcharMiB: number;
+  fetches: number;
+  fetchedMiB: number;
+  note?: string;
+}
+
+async function phase(hub: TestHub, pid: number, name: string, indexes: number[], version: number, expected: number): Promise<Phase> {
+  const before = await counters(hub, pid);
+  const t0 = Date.now();
+  const revisions = await putBundles(hub, indexes, version);
+  const { doneAt, peakRssKiB } = await until(pid, name, async () => (await readyAt(hub, revisions)) >= expected);
+  const after = await counters(hub, pid);
+  return {
+    name,
+    deployments: expected,
+    seconds: (doneAt - t0) / 1000,
+    cpuSeconds: after.cpu - before.cpu,
+    peakRssMiB: peakRssKiB / 1024,
+    xacts: after.xacts - before.xacts,
+    rows: after.rows - before.rows,
+    redis: after.redis - before.redis,
+    wcharMiB: (after.wchar - before.wchar) / 1048576,
+    fetches: after.fetches - before.fetches,
+    fetchedMiB: (after.fetchedBytes - before.fetchedBytes) / 1048576,
+  };
+}
+
+function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
+  const f = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const lines = [
+    `# fanout — results`,
+    '',
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${f(totalmem() / 2 ** 30, 0)} GiB; commit ${execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' }).trim()}.`,
+    `Command: \`sh bench/fanout/run.sh --clusters ${N} --bundles ${B} --workers ${W}\` (hub: one process, TLS, default settings; ${W} worker processes of simulated clusters on the same 2 cores).`,
+    '',
+    `Hub RSS with ${N} streams open, before phase 1: ${f(idleRssMiB)} MiB.`,
+    '',
+    '| phase | deployments | time (s) | per second | hub CPU (s) | hub peak RSS (MiB) | PG transactions | PG rows written | Redis commands (server) | hub bytes written (MiB) | content fetches | fetched (MiB) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...phases.map((p) =>
+      `| ${p.name} | ${p.deployments.toLocaleString('en-US')} | ${f(p.seconds, 2)} | ${f(p.deployments / p.seconds, 0)} | ${f(p.cpuSeconds)} | ${f(p.peakRssMiB)} | ${p.xacts.toLocaleString('en-US')} | ${p.rows.toLocaleString('en-US')} | ${p.redis.toLocaleString('en-US')} | ${f(p.wcharMiB)} | ${p.fetches.toLocaleString('en-US')} | ${f(p.fetchedMiB)} |`,
+    ),
+    '',
+    `Goal (issue 8): ≤ ${GOAL_SECONDS} s for the ${(N * B).toLocaleString('en-US')} deployments of phase 1 on one hub process; the anchor is Rancher Fleet's own scale tests, ≈ 30–85 deployments per second.`,
+    ...extra,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  log(`starting hub; ${N} clusters in ${W} workers, ${B} bundles`);
+  const hub = await startHub();
+  const pid = hubPid();
+  const stopAll = async () => {
+    for (const w of workers) w.proc.kill('SIGKILL');
+    await hub.dispose();
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    const token = (await hub.api('POST', '/api/v1/registration-tokens', { description: 'fanout benchmark', labels: { bench: 'fanout' } })).body.token as string;
+    const prefix = `fanout-${Date.now().toString(36)}`;
+    const per = Math.ceil(N / W);
+    workers = Array.from({ length: W }, (_, w) => {
+      const cfg: WorkerConfig = {
+        worker: w,
+        grpcAddress: hub.grpcAddress,
+        caPem: hub.tls!.caPem,
+        registrationToken: token,
+        identityPrefix: prefix,
+        first: w * per,
+        count: Math.max(0, Math.min(per, N - w * per)),
+        concurrency: 16,
+      };
+      const proc = fork(repoPath('bench/fanout/clusters.ts'), [JSON.stringify(cfg)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      return { proc, stats: {} as WorkerStats };
+    });
+    const started = Date.now();
+    await until(pid, 'all streams open', async () => {
+      const open = sum(await workerTotals(), 'streamsOpen');
+      return open >= N;
+    });
+    log(`${N} streams open in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const all = Array.from({ length: B }, (_, i) => i);
+    const setup = await phase(hub, pid, `0. setup: ${B} new bundles`, all, 1, N * B);
+    log(`setup done in ${setup.seconds} s`);
+    const idleRssMiB = rssKiB(pid) / 1024;
+    const changeAll = await phase(hub, pid, `1. all ${B} bundles changed at once`, all, 2, N * B);
+    log(`phase 1: ${changeAll.seconds} s`);
+    const t1 = new Date();
+    const one = await phase(hub, pid, '2. one bundle changed', [0], 3, N);
+    log(`phase 2: ${one.seconds} s`);
+    const [moved] = await query<{ n: number }>(
+      hub.database.url,
+      `SELECT count(*)::int AS n FROM deployments d JOIN bundles b ON b.id = d.bundle_id WHERE b.name <> 'fanout-0' AND d.updated_at >= $1`,
+      [t1],
+    );
+    const w = await workerTotals();
+    const extra = [
+      `Phase 2: deployments of the other ${B - 1} bundles written during it: ${moved!.n} (must be 0).`,
+      `Cluster workers: ${sum(w, 'errors')} errors${sum(w, 'errors') ? ` (last: ${w.find((s) => s.lastError)?.lastError})` : ''}; ${sum(w, 'desiredStates').toLocaleString('en-US')} desired states received, ${sum(w, 'reports').toLocaleString('en-US')} ReportStatus calls in all.`,
+    ];
+    const text = report([setup, changeAll, one], idleRssMiB, extra);
+    writeFileSync(repoPath(opts.out!), text);
+    process.stdout.write(text);
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fanout failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
