@@ -40,6 +40,13 @@ export const envSchema = z
     FLOTILLA_OFFLINE_AFTER_SECONDS: seconds.default(120),
     /** How often open agent streams are re-checked against the database. Default 30. */
     FLOTILLA_STREAM_RECHECK_SECONDS: seconds.default(30),
+    /**
+     * A bundle revision that no bundle and no deployment has referenced for
+     * this long is deleted by the revision GC sweep. Default 3600 (1 hour).
+     */
+    FLOTILLA_REVISION_GC_GRACE_SECONDS: seconds.default(3600),
+    /** How often the revision GC sweep runs. Default 300 (5 minutes). */
+    FLOTILLA_REVISION_GC_INTERVAL_SECONDS: seconds.default(300),
     /** Apply pending database migrations at start-up. Default true. */
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */

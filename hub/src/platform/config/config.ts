@@ -10,6 +10,10 @@ export interface HubConfig {
   heartbeatIntervalSeconds: number;
   offlineAfterSeconds: number;
   streamRecheckSeconds: number;
+  /** Unreferenced bundle revisions are deleted after this long. */
+  revisionGcGraceSeconds: number;
+  /** Interval of the revision GC sweep. */
+  revisionGcIntervalSeconds: number;
   migrateOnStart: boolean;
   logFormat: 'json' | 'text';
 }
@@ -57,6 +61,8 @@ function fromEnv(e: HubEnv): HubConfig {
     heartbeatIntervalSeconds: e.FLOTILLA_HEARTBEAT_INTERVAL_SECONDS,
     offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
+    revisionGcGraceSeconds: e.FLOTILLA_REVISION_GC_GRACE_SECONDS,
+    revisionGcIntervalSeconds: e.FLOTILLA_REVISION_GC_INTERVAL_SECONDS,
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
     logFormat: e.FLOTILLA_LOG_FORMAT,
   };
