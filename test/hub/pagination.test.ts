@@ -170,6 +170,22 @@ describe('pagination of tokens', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents limit, cursor and the filters on every list, and the page shape', async () => {
+    const doc = (await hub.api('GET', '/openapi.json', undefined, null)).body;
+    const params = (path: string) => (doc.paths[path].get.parameters as { name: string; in: string }[]).filter((p) => p.in === 'query').map((p) => p.name).sort();
+    expect(params('/api/v1/clusters')).toEqual(['connection', 'cursor', 'limit', 'namePrefix', 'selector']);
+    expect(params('/api/v1/cluster-groups')).toEqual(['cursor', 'limit', 'namePrefix']);
+    expect(params('/api/v1/bundles')).toEqual(['cursor', 'limit', 'namePrefix']);
+    expect(params('/api/v1/bundles/{name}/status')).toEqual(['cursor', 'limit', 'state']);
+    expect(params('/api/v1/clusters/{id}/deployments')).toEqual(['cursor', 'limit', 'state']);
+    expect(params('/api/v1/api-tokens')).toEqual(['cursor', 'limit', 'status']);
+    expect(params('/api/v1/registration-tokens')).toEqual(['cursor', 'limit', 'status']);
+    const page = doc.paths['/api/v1/bundles'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(page.properties).sort()).toEqual(['items', 'nextCursor']);
+  });
+});
+
 describe('bad pagination input', () => {
   const clusterCursor = Buffer.from(JSON.stringify(['pg-a'])).toString('base64url');
   it.each([
