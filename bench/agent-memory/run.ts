@@ -160,7 +160,7 @@ async function runRow(options: Options, flags: string | undefined) {
       async () => {
         for (let b = 0; b < options.bundles; b++) {
           const status = (await hub.api('GET', `/api/v1/bundles/bench-${b}/status`)).body;
-          if (status.clusters?.[0]?.state !== 'Ready') throw new Error(`bench-${b}: ${JSON.stringify(status.clusters?.[0] ?? status)}`);
+          if (status.items?.[0]?.state !== 'Ready') throw new Error(`bench-${b}: ${JSON.stringify(status.items?.[0] ?? status)}`);
         }
       },
       { timeoutMs: 600_000, intervalMs: 1000, description: 'all bundles Ready' },

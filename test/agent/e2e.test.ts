@@ -95,7 +95,7 @@ async function putBundle(name: string, resources: unknown[], targets: unknown[],
 async function statusOf(bundle: string): Promise<Map<string, any>> {
   const res = await hub.api('GET', `/api/v1/bundles/${bundle}/status`);
   expect(res.status).toBe(200);
-  return new Map(res.body.clusters.map((c: { clusterName: string }) => [c.clusterName, c]));
+  return new Map(res.body.items.map((c: { clusterName: string }) => [c.clusterName, c]));
 }
 
 async function expectReady(bundle: string, clusters: Member[], revision: string): Promise<void> {

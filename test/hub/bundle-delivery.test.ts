@@ -97,7 +97,7 @@ describe('bundle delivery', () => {
     await eventually(() => expect(bundleNames('eu-prod')).toContain('web'));
     const deployment = latestDesired(agents['eu-prod']!.stream)!.deployments.find((d) => d.bundleName === 'web')!;
     const pending = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
-    expect(pending.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
+    expect(pending.items.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
 
     // us-prod reporting on eu-prod's deployment is ignored.
     const stranger = await reportStatus(hub, agents['us-prod']!.credential, [{ deploymentId: deployment.deploymentId, appliedRevision: deployment.revision, state: 7, reason: 'x', message: 'forged', resources: [] }]);
@@ -114,17 +114,17 @@ describe('bundle delivery', () => {
     expect((await reportStatus(hub, agents['eu-prod']!.credential, [report])).accepted).toBe(1);
     const status = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
     expect(status.counts.Modified).toBe(1);
-    expect(status.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod')).toMatchObject({ state: 'Modified', reason: 'Drifted', appliedRevision: deployment.revision });
+    expect(status.items.find((c: { clusterName: string }) => c.clusterName === 'eu-prod')).toMatchObject({ state: 'Modified', reason: 'Drifted', appliedRevision: deployment.revision });
     const detail = (await hub.api('GET', `/api/v1/deployments/${deployment.deploymentId}`)).body;
     expect(detail.resources[0].diffs).toEqual([{ path: '/data/a', desired: '"1"', live: '"2"' }]);
-    const perCluster = (await hub.api('GET', `/api/v1/clusters/${agents['eu-prod']!.clusterId}/deployments`)).body;
+    const perCluster = (await hub.api('GET', `/api/v1/clusters/${agents['eu-prod']!.clusterId}/deployments`)).body.items;
     expect(perCluster.map((d: { bundleName: string }) => d.bundleName)).toContain('web');
 
     // A new revision resets the deployment to WaitApplied until the agent reports it.
     await hub.api('PUT', '/api/v1/bundles/web', { resources: [configMap('web', { a: '2' })], targets: [{ clusterSelector: { matchLabels: { region: 'eu' } } }], options: { defaultNamespace: 'web', correctDrift: true } });
     await eventually(async () => {
       const s = (await hub.api('GET', '/api/v1/bundles/web/status')).body;
-      expect(s.clusters.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
+      expect(s.items.find((c: { clusterName: string }) => c.clusterName === 'eu-prod').state).toBe('WaitApplied');
     });
   });
 

@@ -29,9 +29,9 @@ describe('hub restart', () => {
     const reopened = agents.map((a) => watch(hub, a.credential));
     await eventually(() => reopened.every((s) => s.events.length >= 2), { timeoutMs: 15_000 });
     for (const a of agents) await expect(heartbeat(hub, a.credential)).resolves.toBeDefined();
-    const list = (await hub.api('GET', '/api/v1/clusters?selector=keep%3Dme')).body;
+    const list = (await hub.api('GET', '/api/v1/clusters?selector=keep%3Dme')).body.items;
     expect(list.map((c: { name: string }) => c.name).sort()).toEqual(['restart-a', 'restart-b']);
-    const tokens = (await hub.api('GET', '/api/v1/registration-tokens')).body;
+    const tokens = (await hub.api('GET', '/api/v1/registration-tokens')).body.items;
     expect(tokens.find((t: { id: string }) => t.id === token.id).uses).toBe(2);
     for (const s of reopened) s.cancel();
   });

@@ -25,7 +25,7 @@ describe('registration tokens', () => {
     const created = await createToken({ description: 'edge', maxUses: 2, labels: { env: 'dev' } });
     expect(created.token).toMatch(/^flt_reg_/);
     const list = await hub.api('GET', '/api/v1/registration-tokens');
-    const listed = list.body.find((t: { id: string }) => t.id === created.id);
+    const listed = list.body.items.find((t: { id: string }) => t.id === created.id);
     expect(listed).toMatchObject({ description: 'edge', maxUses: 2, uses: 0, labels: { env: 'dev' }, revoked: false });
     expect(JSON.stringify(list.body)).not.toContain(secretOf(created.token));
   });

@@ -60,9 +60,9 @@ describe('REST authentication', () => {
 describe('clusters', () => {
   it('filters by label selector', async () => {
     const q = (s: string) => hub.api('GET', `/api/v1/clusters?selector=${encodeURIComponent(s)}`);
-    expect(names((await q('fleet=rest,env=prod')).body)).toEqual(['eu-prod', 'us-prod']);
-    expect(names((await q('fleet=rest,region in (eu),env!=prod')).body)).toEqual(['eu-dev']);
-    expect(names((await q('fleet=rest,!region')).body)).toEqual([]);
+    expect(names((await q('fleet=rest,env=prod')).body.items)).toEqual(['eu-prod', 'us-prod']);
+    expect(names((await q('fleet=rest,region in (eu),env!=prod')).body.items)).toEqual(['eu-dev']);
+    expect(names((await q('fleet=rest,!region')).body.items)).toEqual([]);
   });
 
   it('rejects a bad selector naming the query field', async () => {
@@ -134,10 +134,10 @@ describe('registration token bodies', () => {
     [{ labels: { env: 'x y' } }, 'labels.env'],
     [{ unknown: 1 }, 'body'],
   ])('rejects %j naming %s', async (input, field) => {
-    const before = (await hub.api('GET', '/api/v1/registration-tokens')).body.length;
+    const before = (await hub.api('GET', '/api/v1/registration-tokens')).body.items.length;
     const res = await hub.api('POST', '/api/v1/registration-tokens', input);
     expect(res.status).toBe(400);
     expect(res.body.field).toContain(field);
-    expect((await hub.api('GET', '/api/v1/registration-tokens')).body.length).toBe(before);
+    expect((await hub.api('GET', '/api/v1/registration-tokens')).body.items.length).toBe(before);
   });
 });

@@ -1,10 +1,13 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { pageQueryFields, pageSchema, tokenStatusField } from './pagination.js';
 import { errorResponses, idParams, json } from './common.schemas.js';
 
 export const createApiTokenBody = z
   .strictObject({ name: z.string().min(1).max(128), role: z.enum(['admin', 'readonly']) })
   .meta({ id: 'CreateApiToken' });
+
+export const listApiTokensQuery = z.strictObject({ ...pageQueryFields, status: tokenStatusField });
 
 export const apiTokenSchema = z
   .object({
@@ -20,6 +23,6 @@ export const apiTokenSchema = z
 export function registerApiTokenPaths(r: OpenAPIRegistry): void {
   const created = apiTokenSchema.extend({ token: z.string().meta({ description: 'The secret token, shown only in this response' }) });
   r.registerPath({ method: 'post', path: '/api/v1/api-tokens', summary: 'Create an API token (admin; secret shown once)', request: { body: { content: { 'application/json': { schema: createApiTokenBody } } } }, responses: { 201: json(created, 'Created token'), ...errorResponses } });
-  r.registerPath({ method: 'get', path: '/api/v1/api-tokens', summary: 'List API tokens (admin)', responses: { 200: json(z.array(apiTokenSchema), 'Tokens'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/api-tokens', summary: 'List API tokens (admin), newest first, a page at a time', request: { query: listApiTokensQuery }, responses: { 200: json(pageSchema(apiTokenSchema), 'A page of tokens'), ...errorResponses } });
   r.registerPath({ method: 'delete', path: '/api/v1/api-tokens/{id}', summary: 'Revoke an API token (admin)', request: { params: idParams }, responses: { 204: { description: 'Revoked' }, ...errorResponses } });
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
+import type { Page } from './pagination.js';
 import { AdminOnly } from './auth.guard.js';
-import { createApiTokenBody } from './api-token.api.js';
+import { createApiTokenBody, listApiTokensQuery } from './api-token.api.js';
 import { ApiTokenService, type ApiTokenView } from './api-token.service.js';
 import { idParams } from './common.schemas.js';
-import { body, params } from './zod.pipe.js';
+import { body, params, query } from './zod.pipe.js';
 
 @Controller('api/v1/api-tokens')
 @AdminOnly()
@@ -17,8 +18,8 @@ export class ApiTokenController {
   }
 
   @Get()
-  list(): Promise<ApiTokenView[]> {
-    return this.tokens.list();
+  list(@Query(query(listApiTokensQuery)) q: z.output<typeof listApiTokensQuery>): Promise<Page<ApiTokenView>> {
+    return this.tokens.list({ status: q.status }, q);
   }
 
   @Delete(':id')

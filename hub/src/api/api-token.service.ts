@@ -4,6 +4,7 @@ import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
+import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from './pagination.js';
 import { hashSecret, issueToken, parseToken, secretMatches } from '../security/secret-token.js';
 
 export interface ApiPrincipal {
@@ -75,8 +76,15 @@ export class ApiTokenService implements OnApplicationBootstrap {
     return { ...view(row), token: issued.token };
   }
 
-  async list(): Promise<ApiTokenView[]> {
-    return (await this.prisma.apiToken.findMany({ orderBy: { createdAt: 'desc' } })).map(view);
+  /** One page of tokens, newest first; `status` keeps only active or only revoked ones. */
+  async list(filter: { status?: 'active' | 'revoked' | undefined }, page: PageRequest): Promise<Page<ApiTokenView>> {
+    const status = filter.status === undefined ? {} : { revokedAt: filter.status === 'revoked' ? { not: null } : null };
+    const rows = await this.prisma.apiToken.findMany({
+      where: { AND: [newestFirstAfter(page.cursor), status] },
+      orderBy: [...NEWEST_FIRST],
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, newestFirstKey, view);
   }
 
   async revoke(id: string): Promise<void> {

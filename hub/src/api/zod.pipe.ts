@@ -17,7 +17,9 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.ou
     if (result.success) return result.data;
     const issue = result.error.issues[0]!;
     const field = [this.part, ...issue.path.map(String)].join('.');
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? `${field} is required` : `${field}: ${issue.message}`;
+    // zod leaves `input` unset on some issues (e.g. `.int()`), so look the field up.
+    const missing = issue.code === 'invalid_type' && issue.input === undefined && valueAt(value, issue.path) === undefined;
+    const message = missing ? `${field} is required` : `${field}: ${issue.message}`;
     throw new DomainError('ValidationFailed', message, { field });
   }
 }
@@ -25,3 +27,12 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.ou
 export const body = <T extends z.ZodType>(schema: T) => new ZodPipe(schema, 'body');
 export const query = <T extends z.ZodType>(schema: T) => new ZodPipe(schema, 'query');
 export const params = <T extends z.ZodType>(schema: T) => new ZodPipe(schema, 'params');
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}

@@ -1,10 +1,16 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { errorResponses, json, labelSelectorSchema } from '../api/common.schemas.js';
+import { pageQueryFields, pageSchema } from '../api/pagination.js';
 
 const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
 
 export const bundleNameParams = z.strictObject({ name: dnsLabel });
+
+export const listBundlesQuery = z.strictObject({
+  ...pageQueryFields,
+  namePrefix: z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be 1 to 63 lower-case alphanumerics or "-"').optional().meta({ description: 'Only bundles whose name starts with this' }),
+});
 
 export const bundleTargetSchema = z
   .strictObject({ clusterName: z.string().optional(), clusterSelector: labelSelectorSchema.optional(), clusterGroup: z.string().optional() })
@@ -57,7 +63,7 @@ export const bundleSchema = z
 export function registerBundlePaths(r: OpenAPIRegistry): void {
   const name = { params: bundleNameParams };
   r.registerPath({ method: 'put', path: '/api/v1/bundles/{name}', summary: 'Create or update a bundle (a new content-addressed revision when the content changes)', request: { ...name, body: { content: { 'application/json': { schema: putBundleBody } } } }, responses: { 200: json(bundleSchema, 'Updated'), 201: json(bundleSchema, 'Created'), ...errorResponses } });
-  r.registerPath({ method: 'get', path: '/api/v1/bundles', summary: 'List bundles', responses: { 200: json(z.array(bundleSchema), 'Bundles'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/bundles', summary: 'List bundles by name, a page at a time', request: { query: listBundlesQuery }, responses: { 200: json(pageSchema(bundleSchema), 'A page of bundles'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/bundles/{name}', summary: 'Get a bundle', request: name, responses: { 200: json(bundleSchema, 'Bundle'), ...errorResponses } });
   r.registerPath({ method: 'delete', path: '/api/v1/bundles/{name}', summary: 'Delete a bundle; agents prune its objects unless keepResources', request: name, responses: { 204: { description: 'Deleted' }, ...errorResponses } });
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { body, params } from '../api/zod.pipe.js';
-import { bundleNameParams, putBundleBody } from './bundle.api.js';
+import type { Page } from '../api/pagination.js';
+import { body, params, query } from '../api/zod.pipe.js';
+import { bundleNameParams, listBundlesQuery, putBundleBody } from './bundle.api.js';
 import { BundleService, type BundleView } from './bundle.service.js';
 
 @Controller('api/v1/bundles')
@@ -21,8 +22,8 @@ export class BundleController {
   }
 
   @Get()
-  list(): Promise<BundleView[]> {
-    return this.bundles.list();
+  list(@Query(query(listBundlesQuery)) q: z.output<typeof listBundlesQuery>): Promise<Page<BundleView>> {
+    return this.bundles.list({ namePrefix: q.namePrefix }, q);
   }
 
   @Get(':name')

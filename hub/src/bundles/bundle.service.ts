@@ -4,6 +4,7 @@ import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
 import { raiseGenerations, raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidTargets, type BundleTarget } from '../target/bundle-target.js';
 import { bundleContent } from './bundle-content.js';
@@ -59,9 +60,12 @@ export class BundleService {
     const options = input.options ?? {};
     // Content-addressed and idempotent, so written outside the transaction: a
     // revision nobody references yet is harmless, and the transaction stays short.
-    await this.prisma.bundleRevision.createMany({
-      data: [{ id: content.revision, content: new Uint8Array(content.bytes), size: content.bytes.length, resourceCount: content.resourceCount }],
-      skipDuplicates: true,
+    // Reusing a revision clears its GC mark, so the sweep does not delete it
+    // before the bundle points at it (see docs/architecture.md, revision GC).
+    await this.prisma.bundleRevision.upsert({
+      where: { id: content.revision },
+      create: { id: content.revision, content: new Uint8Array(content.bytes), size: content.bytes.length, resourceCount: content.resourceCount },
+      update: { unreferencedSince: null },
     });
     const { created, bundle, notify } = await this.prisma.$transaction(async (tx) => {
       const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true } });
@@ -76,8 +80,19 @@ export class BundleService {
     return { created, bundle: view(bundle) };
   }
 
-  async list(): Promise<BundleView[]> {
-    return (await this.prisma.bundle.findMany({ include: WITH_REVISION, orderBy: { name: 'asc' } })).map(view);
+  /** One page of bundles by name (unique, so the whole sort key), optionally by name prefix. */
+  async list(filter: { namePrefix?: string | undefined }, page: PageRequest): Promise<Page<BundleView>> {
+    const after = decodeCursor(page.cursor, 1)?.[0];
+    const rows = await this.prisma.bundle.findMany({
+      where: {
+        ...(after !== undefined ? { name: { gt: after } } : {}),
+        ...(filter.namePrefix ? { AND: [{ name: { startsWith: filter.namePrefix } }] } : {}),
+      },
+      include: WITH_REVISION,
+      orderBy: { name: 'asc' },
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, (r) => [r.name], view);
   }
 
   async get(name: string): Promise<BundleView> {

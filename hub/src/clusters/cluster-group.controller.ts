@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
 import { idParams } from '../api/common.schemas.js';
-import { body, params } from '../api/zod.pipe.js';
-import { createGroupBody, updateGroupBody } from './cluster.api.js';
+import type { Page } from '../api/pagination.js';
+import { body, params, query } from '../api/zod.pipe.js';
+import { createGroupBody, listGroupsQuery, updateGroupBody } from './cluster.api.js';
 import { ClusterGroupService, type ClusterGroupView } from './cluster-group.service.js';
 
 @Controller('api/v1/cluster-groups')
@@ -10,8 +11,8 @@ export class ClusterGroupController {
   constructor(@Inject(ClusterGroupService) private readonly groups: ClusterGroupService) {}
 
   @Get()
-  list(): Promise<ClusterGroupView[]> {
-    return this.groups.list();
+  list(@Query(query(listGroupsQuery)) q: z.output<typeof listGroupsQuery>): Promise<Page<ClusterGroupView>> {
+    return this.groups.list({ namePrefix: q.namePrefix }, q);
   }
 
   @Post()

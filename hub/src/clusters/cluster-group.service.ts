@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidSelector, matchesSelector, type LabelSelector } from '../target/label-selector.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
+import { assertGroupUnused } from './cluster-group-usage.js';
 
 export interface ClusterGroupInput {
   name: string;
@@ -44,12 +46,19 @@ export class ClusterGroupService {
     }
   }
 
-  async list(): Promise<ClusterGroupView[]> {
-    const [rows, clusters] = await Promise.all([
-      this.prisma.clusterGroup.findMany({ orderBy: { name: 'asc' } }),
-      this.clusters.list(),
-    ]);
-    return rows.map((row) => toView(row, clusters));
+  /** One page of groups by name (unique, so the whole sort key), optionally by name prefix. */
+  async list(filter: { namePrefix?: string | undefined }, page: PageRequest): Promise<Page<ClusterGroupView>> {
+    const after = decodeCursor(page.cursor, 1)?.[0];
+    const rows = await this.prisma.clusterGroup.findMany({
+      where: {
+        ...(after !== undefined ? { name: { gt: after } } : {}),
+        ...(filter.namePrefix ? { AND: [{ name: { startsWith: filter.namePrefix } }] } : {}),
+      },
+      orderBy: { name: 'asc' },
+      take: page.limit + 1,
+    });
+    const clusters = rows.length > 0 ? await this.clusters.matching() : [];
+    return toPage(rows, page.limit, (r) => [r.name], (row) => toView(row, clusters));
   }
 
   async get(id: string): Promise<ClusterGroupView> {
@@ -60,6 +69,12 @@ export class ClusterGroupService {
 
   async update(id: string, input: Partial<ClusterGroupInput>): Promise<ClusterGroupView> {
     if (input.selector) assertValidSelector(input.selector);
+    if (input.name !== undefined) {
+      const current = await this.prisma.clusterGroup.findUnique({ where: { id }, select: { name: true } });
+      if (!current) throw notFound(id);
+      // Renaming would silently untarget the bundles that name the group.
+      if (current.name !== input.name) await assertGroupUnused(this.prisma, current.name, 'rename', 'name');
+    }
     try {
       const row = await this.prisma.clusterGroup.update({
         where: { id },
@@ -77,14 +92,18 @@ export class ClusterGroupService {
     }
   }
 
+  /** Deletes a group; refused (ClusterGroupInUse) while a bundle targets it by name. */
   async delete(id: string): Promise<void> {
+    const current = await this.prisma.clusterGroup.findUnique({ where: { id }, select: { name: true } });
+    if (!current) throw notFound(id);
+    await assertGroupUnused(this.prisma, current.name, 'delete');
     const result = await this.prisma.clusterGroup.deleteMany({ where: { id } });
     if (result.count === 0) throw notFound(id);
     await this.fanout.reconcileAll();
   }
 
   private async withMembers(row: GroupRow): Promise<ClusterGroupView> {
-    return toView(row, await this.clusters.list(row.selector as LabelSelector));
+    return toView(row, await this.clusters.matching(row.selector as LabelSelector));
   }
 }
 

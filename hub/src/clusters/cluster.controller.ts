@@ -3,6 +3,7 @@ import { idParams } from '../api/common.schemas.js';
 import { body, params, query } from '../api/zod.pipe.js';
 import { parseSelectorString } from '../target/selector-string.js';
 import { listClustersQuery, patchClusterBody } from './cluster.api.js';
+import type { Page } from '../api/pagination.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 import type { z } from 'zod';
 
@@ -11,8 +12,9 @@ export class ClusterController {
   constructor(@Inject(ClusterService) private readonly clusters: ClusterService) {}
 
   @Get()
-  list(@Query(query(listClustersQuery)) q: z.output<typeof listClustersQuery>): Promise<ClusterView[]> {
-    return this.clusters.list(q.selector ? parseSelectorString(q.selector, 'query.selector') : {});
+  list(@Query(query(listClustersQuery)) q: z.output<typeof listClustersQuery>): Promise<Page<ClusterView>> {
+    const selector = q.selector ? parseSelectorString(q.selector, 'query.selector') : {};
+    return this.clusters.list({ selector, connection: q.connection, namePrefix: q.namePrefix }, q);
   }
 
   @Get(':id')

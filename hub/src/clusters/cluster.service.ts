@@ -1,11 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClusterConnection } from '../generated/prisma/client.js';
+import { Prisma, type ClusterConnection } from '../generated/prisma/client.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { matchesSelector, type LabelSelector } from '../target/label-selector.js';
 import { assertValidLabels, type Labels } from '../target/labels.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from './cluster-events.bus.js';
+import { selectorCondition } from './cluster-selector.sql.js';
+
+/** Filters of the cluster list; all given ones must hold. */
+export interface ClusterFilter {
+  /** Label selector the labels must match. Default: every cluster. */
+  selector?: LabelSelector;
+  /** Only clusters in this connection state. Default: any. */
+  connection?: ClusterConnection | undefined;
+  /** Only clusters whose name starts with this. Default: any. */
+  namePrefix?: string | undefined;
+}
 
 export interface ClusterView {
   id: string;
@@ -35,8 +47,27 @@ export class ClusterService {
     @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
   ) {}
 
-  /** Clusters whose labels match `selector` (all clusters when absent), by name. */
-  async list(selector: LabelSelector = {}): Promise<ClusterView[]> {
+  /**
+   * One page of the clusters matching `filter`, by name (names are unique, so
+   * the name is the whole sort key). Filtering happens in SQL so pages are
+   * full and the cursor is exact.
+   */
+  async list(filter: ClusterFilter, page: PageRequest): Promise<Page<ClusterView>> {
+    const after = decodeCursor(page.cursor, 1)?.[0];
+    const conditions: Prisma.Sql[] = [selectorCondition(filter.selector ?? {})];
+    if (after !== undefined) conditions.push(Prisma.sql`name > ${after}`);
+    if (filter.connection !== undefined) conditions.push(Prisma.sql`connection = ${filter.connection}::"ClusterConnection"`);
+    if (filter.namePrefix) conditions.push(Prisma.sql`starts_with(name, ${filter.namePrefix})`);
+    const ids = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM clusters WHERE ${Prisma.join(conditions, ' AND ')} ORDER BY name LIMIT ${page.limit + 1}`;
+    const rows = await this.prisma.cluster.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: VIEW_FIELDS });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((r) => byId.get(r.id)).filter((r) => r !== undefined);
+    return toPage(ordered, page.limit, (r) => [r.name], view);
+  }
+
+  /** Every cluster whose labels match `selector` (for computing group members). */
+  async matching(selector: LabelSelector = {}): Promise<ClusterView[]> {
     const rows = await this.prisma.cluster.findMany({ select: VIEW_FIELDS, orderBy: { name: 'asc' } });
     return rows.map(view).filter((c) => matchesSelector(selector, c.labels));
   }

@@ -7,13 +7,14 @@ import { ClusterGroupService } from './cluster-group.service.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
 import { HOUSEKEEPING_QUEUE, HousekeepingProcessor } from './housekeeping.processor.js';
+import { RevisionGcService } from '../bundles/revision-gc.service.js';
 import { PresenceService } from './presence.service.js';
 import { ClusterEventsModule } from './cluster-events.module.js';
 
 @Module({
   imports: [ClusterEventsModule, DeliveryModule, RegistrationModule, BullModule.registerQueue({ name: HOUSEKEEPING_QUEUE })],
   controllers: [ClusterController, ClusterGroupController],
-  providers: [ClusterService, ClusterGroupService, PresenceService, HousekeepingProcessor],
+  providers: [ClusterService, ClusterGroupService, PresenceService, RevisionGcService, HousekeepingProcessor],
   exports: [ClusterService, PresenceService, ClusterEventsModule],
 })
 export class ClustersModule {}

@@ -6,6 +6,7 @@ import type { HubConfig } from '../platform/config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RegistrationTokenService } from '../registration/registration-token.service.js';
+import { RevisionGcService } from '../bundles/revision-gc.service.js';
 import { PresenceService } from './presence.service.js';
 
 export const HOUSEKEEPING_QUEUE = 'cluster-housekeeping';
@@ -13,7 +14,7 @@ export const HOUSEKEEPING_QUEUE = 'cluster-housekeeping';
 /** Expired and revoked registration tokens are kept this long for audit, then deleted. */
 const TOKEN_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
-type HousekeepingJob = 'offline-sweep' | 'registration-purge';
+type HousekeepingJob = 'offline-sweep' | 'registration-purge' | 'revision-gc';
 
 /**
  * Periodic fleet housekeeping on BullMQ. Job schedulers are idempotent
@@ -31,6 +32,7 @@ export class HousekeepingProcessor extends WorkerHost implements OnApplicationBo
     @Inject(RegistrationTokenService) private readonly tokens: RegistrationTokenService,
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
+    @Inject(RevisionGcService) private readonly revisionGc: RevisionGcService,
   ) {
     super();
   }
@@ -39,6 +41,7 @@ export class HousekeepingProcessor extends WorkerHost implements OnApplicationBo
     // Sweep often enough that "offline" is at most a quarter late.
     const sweepEvery = Math.max(1000, Math.floor((this.config.offlineAfterSeconds * 1000) / 4));
     await this.queue.upsertJobScheduler('offline-sweep', { every: sweepEvery }, { name: 'offline-sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler('revision-gc', { every: this.config.revisionGcIntervalSeconds * 1000 }, { name: 'revision-gc', opts: { removeOnComplete: true, removeOnFail: 100 } });
     await this.queue.upsertJobScheduler('registration-purge', { every: 3600_000 }, { name: 'registration-purge', opts: { removeOnComplete: true, removeOnFail: 100 } });
   }
 
@@ -52,6 +55,11 @@ export class HousekeepingProcessor extends WorkerHost implements OnApplicationBo
       }
       case 'registration-purge':
         return this.tokens.purgeStale(TOKEN_RETENTION_MS);
+      case 'revision-gc': {
+        const result = await this.revisionGc.sweep(this.config.revisionGcGraceSeconds);
+        if (result.deleted > 0) this.logger.log(`deleted ${result.deleted} unreferenced bundle revision(s)`);
+        return result.deleted;
+      }
       default:
         this.logger.warn(`unknown housekeeping job ${job.name}`);
         return 0;

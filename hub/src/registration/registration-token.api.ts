@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { pageQueryFields, pageSchema, tokenStatusField } from '../api/pagination.js';
 import { errorResponses, idParams, json, labelsSchema } from '../api/common.schemas.js';
 
 export const createRegistrationTokenBody = z
@@ -10,6 +11,8 @@ export const createRegistrationTokenBody = z
     labels: labelsSchema.optional().meta({ description: 'Labels given to clusters that join with the token' }),
   })
   .meta({ id: 'CreateRegistrationToken' });
+
+export const listRegistrationTokensQuery = z.strictObject({ ...pageQueryFields, status: tokenStatusField });
 
 export const registrationTokenSchema = z
   .object({
@@ -27,6 +30,6 @@ export const registrationTokenSchema = z
 export function registerRegistrationTokenPaths(r: OpenAPIRegistry): void {
   const created = registrationTokenSchema.extend({ token: z.string().meta({ description: 'The secret token, shown only in this response' }) });
   r.registerPath({ method: 'post', path: '/api/v1/registration-tokens', summary: 'Create a registration token (secret shown once)', request: { body: { content: { 'application/json': { schema: createRegistrationTokenBody } } } }, responses: { 201: json(created, 'Created token'), ...errorResponses } });
-  r.registerPath({ method: 'get', path: '/api/v1/registration-tokens', summary: 'List registration tokens (no secrets)', responses: { 200: json(z.array(registrationTokenSchema), 'Tokens'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/registration-tokens', summary: 'List registration tokens (no secrets), newest first, a page at a time', request: { query: listRegistrationTokensQuery }, responses: { 200: json(pageSchema(registrationTokenSchema), 'A page of tokens'), ...errorResponses } });
   r.registerPath({ method: 'delete', path: '/api/v1/registration-tokens/{id}', summary: 'Revoke a registration token', request: { params: idParams }, responses: { 204: { description: 'Revoked' }, ...errorResponses } });
 }

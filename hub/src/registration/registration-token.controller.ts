@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
+import type { Page } from '../api/pagination.js';
 import { idParams } from '../api/common.schemas.js';
-import { body, params } from '../api/zod.pipe.js';
-import { createRegistrationTokenBody } from './registration-token.api.js';
+import { body, params, query } from '../api/zod.pipe.js';
+import { createRegistrationTokenBody, listRegistrationTokensQuery } from './registration-token.api.js';
 import { RegistrationTokenService, type RegistrationTokenView } from './registration-token.service.js';
 
 @Controller('api/v1/registration-tokens')
@@ -15,8 +16,8 @@ export class RegistrationTokenController {
   }
 
   @Get()
-  list(): Promise<RegistrationTokenView[]> {
-    return this.tokens.list();
+  list(@Query(query(listRegistrationTokensQuery)) q: z.output<typeof listRegistrationTokensQuery>): Promise<Page<RegistrationTokenView>> {
+    return this.tokens.list({ status: q.status }, q);
   }
 
   @Delete(':id')

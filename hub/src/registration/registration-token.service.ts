@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from '../api/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { issueToken } from '../security/secret-token.js';
 import { assertValidLabels, type Labels } from '../target/labels.js';
@@ -45,9 +47,28 @@ export class RegistrationTokenService {
     return { ...view(row), token: issued.token };
   }
 
-  async list(): Promise<RegistrationTokenView[]> {
-    const rows = await this.prisma.registrationToken.findMany({ orderBy: { createdAt: 'desc' } });
-    return rows.map(view);
+  /**
+   * One page of tokens, newest first. `status: 'active'` keeps tokens that can
+   * still register a cluster (not revoked, not expired, uses left);
+   * `'revoked'` keeps revoked ones.
+   */
+  async list(filter: { status?: 'active' | 'revoked' | undefined }, page: PageRequest): Promise<Page<RegistrationTokenView>> {
+    const fields = this.prisma.registrationToken.fields;
+    const status: Prisma.RegistrationTokenWhereInput =
+      filter.status === 'revoked'
+        ? { revokedAt: { not: null } }
+        : filter.status === 'active'
+          ? {
+              revokedAt: null,
+              AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }, { OR: [{ maxUses: null }, { uses: { lt: fields.maxUses } }] }],
+            }
+          : {};
+    const rows = await this.prisma.registrationToken.findMany({
+      where: { AND: [newestFirstAfter(page.cursor), status] },
+      orderBy: [...NEWEST_FIRST],
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, newestFirstKey, view);
   }
 
   /** Revokes a token; clusters that already joined with it are unaffected. */

@@ -4,8 +4,9 @@ import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
-import { countByState } from './deployment-state.js';
 import { storedReport, type StoredReport } from './stored-report.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { countsOf, stateWhere, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
 
 export interface DeploymentView {
   deploymentId: string;
@@ -89,20 +90,41 @@ export class DeploymentStatusService {
     return rows.length;
   }
 
-  async bundleStatus(bundleName: string): Promise<{ bundle: string; revision: string; counts: Record<DeploymentState, number>; clusters: DeploymentView[] }> {
+  /**
+   * A bundle's counts by state (one GROUP BY, over every deployment) and one
+   * page of its deployments by cluster name, optionally of one state.
+   */
+  async bundleStatus(bundleName: string, filter: DeploymentFilter, page: PageRequest): Promise<BundleStatusView> {
     const bundle = await this.prisma.bundle.findUnique({ where: { name: bundleName }, select: { id: true, revisionId: true } });
     if (!bundle) throw new DomainError('BundleNotFound', `bundle "${bundleName}" not found`);
-    const rows = await this.prisma.deployment.findMany({ where: { bundleId: bundle.id }, select: VIEW_SELECT, orderBy: { cluster: { name: 'asc' } } });
-    const clusters = rows.map(view);
-    return { bundle: bundleName, revision: bundle.revisionId, counts: countByState(clusters.map((c) => c.state)), clusters };
+    const after = decodeCursor(page.cursor, 1)?.[0];
+    const [grouped, rows] = await Promise.all([
+      this.prisma.deployment.groupBy({ by: ['state'], where: { bundleId: bundle.id }, _count: { _all: true } }),
+      this.prisma.deployment.findMany({
+        where: { bundleId: bundle.id, ...stateWhere(filter), ...(after !== undefined ? { cluster: { name: { gt: after } } } : {}) },
+        select: VIEW_SELECT,
+        orderBy: { cluster: { name: 'asc' } },
+        take: page.limit + 1,
+      }),
+    ]);
+    const counts = countsOf(grouped);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { bundle: bundleName, revision: bundle.revisionId, total, counts, ...toPage(rows, page.limit, (r) => [r.cluster.name], view) };
   }
 
-  async clusterDeployments(clusterId: string): Promise<DeploymentView[]> {
+  /** One page of a cluster's deployments by bundle name, optionally of one state. */
+  async clusterDeployments(clusterId: string, filter: DeploymentFilter, page: PageRequest): Promise<Page<DeploymentView>> {
     if (!(await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true } }))) {
       throw new DomainError('ClusterNotFound', `cluster ${clusterId} not found`);
     }
-    const rows = await this.prisma.deployment.findMany({ where: { clusterId }, select: VIEW_SELECT, orderBy: { bundle: { name: 'asc' } } });
-    return rows.map(view);
+    const after = decodeCursor(page.cursor, 1)?.[0];
+    const rows = await this.prisma.deployment.findMany({
+      where: { clusterId, ...stateWhere(filter), ...(after !== undefined ? { bundle: { name: { gt: after } } } : {}) },
+      select: VIEW_SELECT,
+      orderBy: { bundle: { name: 'asc' } },
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, (r) => [r.bundle.name], view);
   }
 
   async deployment(id: string): Promise<DeploymentView & { resources: ResourceView[] }> {

@@ -2,8 +2,14 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { errorResponses, idParams, json } from '../api/common.schemas.js';
 import { bundleNameParams } from '../bundles/bundle.api.js';
+import { pageQueryFields, pageSchema } from '../api/pagination.js';
 
 const state = z.enum(['Ready', 'NotReady', 'Pending', 'OutOfSync', 'Modified', 'WaitApplied', 'ErrApplied']);
+
+export const listDeploymentsQuery = z.strictObject({
+  ...pageQueryFields,
+  state: state.optional().meta({ description: 'Only deployments in this state' }),
+});
 
 export const deploymentSchema = z
   .object({
@@ -33,13 +39,19 @@ const resourceSchema = z
   .meta({ id: 'ResourceStatus' });
 
 export function registerStatusPaths(r: OpenAPIRegistry): void {
+  const bundleStatus = pageSchema(deploymentSchema).extend({
+    bundle: z.string(),
+    revision: z.string(),
+    total: z.number().meta({ description: 'Deployments of the bundle in every state' }),
+    counts: z.record(state, z.number()).meta({ description: 'Deployments per state over the whole bundle (not just this page)' }),
+  });
   r.registerPath({
     method: 'get',
     path: '/api/v1/bundles/{name}/status',
-    summary: 'Per-cluster state of a bundle, with counts by state',
-    request: { params: bundleNameParams },
-    responses: { 200: json(z.object({ bundle: z.string(), revision: z.string(), counts: z.record(state, z.number()), clusters: z.array(deploymentSchema) }), 'Bundle status'), ...errorResponses },
+    summary: 'Counts by state over all deployments of a bundle, plus one page of them by cluster name',
+    request: { params: bundleNameParams, query: listDeploymentsQuery },
+    responses: { 200: json(bundleStatus, 'Bundle status'), ...errorResponses },
   });
-  r.registerPath({ method: 'get', path: '/api/v1/clusters/{id}/deployments', summary: "A cluster's deployments", request: { params: idParams }, responses: { 200: json(z.array(deploymentSchema), 'Deployments'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/clusters/{id}/deployments', summary: "A cluster's deployments by bundle name, a page at a time", request: { params: idParams, query: listDeploymentsQuery }, responses: { 200: json(pageSchema(deploymentSchema), 'A page of deployments'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/deployments/{id}', summary: 'One deployment with per-resource status and drift', request: { params: idParams }, responses: { 200: json(deploymentSchema.extend({ resources: z.array(resourceSchema) }), 'Deployment'), ...errorResponses } });
 }

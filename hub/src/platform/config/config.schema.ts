@@ -47,6 +47,13 @@ export const envSchema = z
     FLOTILLA_DESIRED_STATE_RECHECK_SECONDS: seconds.default(10),
     /** Memory for revision content shared by the streams of all clusters (bytes). Default 268435456 (256 MiB). */
     FLOTILLA_CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+    /**
+     * A bundle revision that no bundle and no deployment has referenced for
+     * this long is deleted by the revision GC sweep. Default 3600 (1 hour).
+     */
+    FLOTILLA_REVISION_GC_GRACE_SECONDS: seconds.default(3600),
+    /** How often the revision GC sweep runs. Default 300 (5 minutes). */
+    FLOTILLA_REVISION_GC_INTERVAL_SECONDS: seconds.default(300),
     /** Apply pending database migrations at start-up. Default true. */
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */

@@ -9,6 +9,11 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.grpc).toMatchObject({ port: 8443, insecure: true });
     expect(config.redisPrefix).toBe('flotilla');
+    expect(config).toMatchObject({ revisionGcGraceSeconds: 3600, revisionGcIntervalSeconds: 300 });
+  });
+
+  it('reads the revision GC grace period and interval', () => {
+    expect(loadConfig({ ...base, FLOTILLA_REVISION_GC_GRACE_SECONDS: '60', FLOTILLA_REVISION_GC_INTERVAL_SECONDS: '5' })).toMatchObject({ revisionGcGraceSeconds: 60, revisionGcIntervalSeconds: 5 });
   });
 
   it('names every bad variable at once', () => {

@@ -12,6 +12,10 @@ export interface HubConfig {
   streamRecheckSeconds: number;
   desiredStateRecheckSeconds: number;
   contentCacheBytes: number;
+  /** Unreferenced bundle revisions are deleted after this long. */
+  revisionGcGraceSeconds: number;
+  /** Interval of the revision GC sweep. */
+  revisionGcIntervalSeconds: number;
   migrateOnStart: boolean;
   logFormat: 'json' | 'text';
 }
@@ -61,6 +65,8 @@ function fromEnv(e: HubEnv): HubConfig {
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
+    revisionGcGraceSeconds: e.FLOTILLA_REVISION_GC_GRACE_SECONDS,
+    revisionGcIntervalSeconds: e.FLOTILLA_REVISION_GC_INTERVAL_SECONDS,
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
     logFormat: e.FLOTILLA_LOG_FORMAT,
   };

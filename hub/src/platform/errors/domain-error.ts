@@ -38,6 +38,7 @@ export const ERROR_REASONS = {
   ApiTokenNotFound: 'NotFound',
   ClusterGroupExists: 'Conflict',
   ClusterNameTaken: 'Conflict',
+  ClusterGroupInUse: 'Conflict',
   DependencyUnavailable: 'Unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 

@@ -1,0 +1,31 @@
+import type { DeploymentState } from '../generated/prisma/client.js';
+import type { Page } from '../api/pagination.js';
+import { STATE_SEVERITY } from './deployment-state.js';
+import type { DeploymentView } from './deployment-status.service.js';
+
+/** Filters of deployment lists. */
+export interface DeploymentFilter {
+  /** Only deployments in this state. Default: any. */
+  state?: DeploymentState | undefined;
+}
+
+/** `GET /bundles/:name/status`: counts over all deployments, plus one page of them. */
+export interface BundleStatusView extends Page<DeploymentView> {
+  bundle: string;
+  revision: string;
+  /** Deployments of the bundle, all states (not just this page). */
+  total: number;
+  /** Deployments per state, every state present (zero included). */
+  counts: Record<DeploymentState, number>;
+}
+
+export function stateWhere(filter: DeploymentFilter): { state?: DeploymentState } {
+  return filter.state === undefined ? {} : { state: filter.state };
+}
+
+/** GROUP BY rows → a count for every state. */
+export function countsOf(grouped: { state: DeploymentState; _count: { _all: number } }[]): Record<DeploymentState, number> {
+  const counts = Object.fromEntries(STATE_SEVERITY.map((s) => [s, 0])) as Record<DeploymentState, number>;
+  for (const g of grouped) counts[g.state] = g._count._all;
+  return counts;
+}
