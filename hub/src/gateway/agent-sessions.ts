@@ -14,10 +14,10 @@ export interface AgentSession {
 }
 
 /** The Watch streams this hub replica holds, by cluster id. */
-export class AgentSessions {
-  private readonly byCluster = new Map<string, Set<AgentSession>>();
+export class AgentSessions<S extends AgentSession = AgentSession> {
+  private readonly byCluster = new Map<string, Set<S>>();
 
-  add(session: AgentSession): () => void {
+  add(session: S): () => void {
     const id = session.principal.clusterId;
     let set = this.byCluster.get(id);
     if (!set) this.byCluster.set(id, (set = new Set()));
@@ -28,11 +28,11 @@ export class AgentSessions {
     };
   }
 
-  forCluster(clusterId: string): AgentSession[] {
+  forCluster(clusterId: string): S[] {
     return [...(this.byCluster.get(clusterId) ?? [])];
   }
 
-  all(): AgentSession[] {
+  all(): S[] {
     return [...this.byCluster.values()].flatMap((s) => [...s]);
   }
 

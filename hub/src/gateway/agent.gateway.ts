@@ -17,6 +17,7 @@ import type { HubConfig } from '../platform/config/config.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { AgentSessions, type AgentSession } from './agent-sessions.js';
 import { WatchSession } from './watch-session.js';
+import { DesiredStateBatcher } from './desired-state.batcher.js';
 import { DeploymentStatusService } from '../status/deployment-status.service.js';
 import { AssignmentSource } from './assignment.source.js';
 import { BundleContentHandler } from './bundle-content.handler.js';
@@ -28,7 +29,8 @@ import { validateReport } from './report.validation.js';
 @Injectable()
 export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentGateway.name);
-  readonly sessions = new AgentSessions();
+  readonly sessions = new AgentSessions<WatchSession>();
+  private readonly batcher: DesiredStateBatcher;
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
 
@@ -41,7 +43,9 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(DeploymentStatusService) private readonly statuses: DeploymentStatusService,
     @Inject(BundleContentHandler) private readonly content: BundleContentHandler,
-  ) {}
+  ) {
+    this.batcher = new DesiredStateBatcher((ids) => this.assignments.snapshots(ids));
+  }
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((event) => void this.onEvent(event));
@@ -74,7 +78,11 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   private async getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
     try {
       const principal = await this.auth.authenticate(call.metadata);
-      await this.content.send(principal, call);
+      const known = this.sessions
+        .forCluster(principal.clusterId)
+        .map((s) => s.assignedRevisionSize(call.request.revision))
+        .find((size) => size !== undefined);
+      await this.content.send(principal, call, known);
       this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'ok' });
     } catch (error) {
       call.emit('error', this.rejected('GetBundleContent', error));
@@ -93,7 +101,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     const session = new WatchSession({
       principal,
       agentKnownGeneration: call.request.knownGeneration,
-      read: () => this.assignments.snapshot(principal.clusterId),
+      batcher: this.batcher,
       send: (state) => call.write({ event: { $case: 'desiredState', value: state } }),
       end: (kind, details) => {
         close();

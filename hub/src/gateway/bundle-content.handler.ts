@@ -35,26 +35,29 @@ export class BundleContentHandler {
     this.cache = new RevisionContentCache(config.contentCacheBytes);
   }
 
-  async send(principal: ClusterPrincipal, call: ContentCall): Promise<void> {
+  /**
+   * @param knownSize the revision's size when the cluster's open Watch stream on this replica was sent a state
+   *   assigning it (skips the database check; a revision assigned moments ago is still this cluster's content).
+   */
+  async send(principal: ClusterPrincipal, call: ContentCall, knownSize?: number): Promise<void> {
     this.metrics.contentStreamsActive.inc();
     try {
-      await this.stream(principal, call);
+      await this.stream(principal, call, knownSize);
     } finally {
       this.metrics.contentStreamsActive.dec();
     }
   }
 
-  private async stream(principal: ClusterPrincipal, call: ContentCall): Promise<void> {
+  private async stream(principal: ClusterPrincipal, call: ContentCall, knownSize: number | undefined): Promise<void> {
     const revision = call.request.revision;
     if (!/^sha256:[0-9a-f]{64}$/.test(revision)) {
       throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
     }
     // Same answer for "not yours" and "does not exist": no probing of other clusters' content.
     const notAssigned = () => new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
-    if (!(await this.assignments.isAssigned(principal.clusterId, revision))) throw notAssigned();
-    const meta = await this.prisma.bundleRevision.findUnique({ where: { id: revision }, select: { size: true } });
-    if (!meta) throw notAssigned();
-    const total = meta.size;
+    // The cluster's open stream on this replica knows what it was sent; otherwise ask PostgreSQL.
+    const total = knownSize ?? (await this.assignments.assignedSize(principal.clusterId, revision));
+    if (total === undefined) throw notAssigned();
     const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
     for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
       const chunk = await chunkAt(offset);

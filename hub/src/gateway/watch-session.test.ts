@@ -1,33 +1,39 @@
 import type { DesiredState } from '@flotilla/proto';
 import { describe, expect, it } from 'vitest';
+import { DesiredStateBatcher } from './desired-state.batcher.js';
 import type { DesiredStateSnapshot } from './desired-state.js';
 import { WatchSession } from './watch-session.js';
 
-const principal = { clusterId: 'c1', clusterName: 'one' } as never;
-
 /**
- * A fake "database" whose reads finish in an order the test chooses: each
- * read captures the generation current when it starts and resolves when
- * released, so later reads can finish before earlier ones.
+ * A fake "database" whose batch reads finish in an order the test chooses:
+ * each read captures the generations current when it starts and resolves
+ * when released, so later reads could finish before earlier ones if they
+ * were allowed to overlap.
  */
 function fakeDb() {
-  let generation = 0n;
+  const generation = new Map<string, bigint>();
   let reads = 0;
   let maxConcurrent = 0;
-  const pending: { snapshot: DesiredStateSnapshot; resolve: (s: DesiredStateSnapshot) => void }[] = [];
+  const readIds: string[][] = [];
+  const pending: { result: Map<string, DesiredStateSnapshot>; resolve: (s: Map<string, DesiredStateSnapshot>) => void }[] = [];
+  const snapshot = (id: string): DesiredStateSnapshot => {
+    const g = generation.get(id) ?? 0n;
+    return { generation: g, assignments: [{ deploymentId: `${id}-d`, bundleName: 'b', revision: `r${g}`, contentSize: 1 }] };
+  };
   return {
-    change: () => void (generation += 1n),
-    read: () =>
-      new Promise<DesiredStateSnapshot>((resolve) => {
+    change: (id = 'c1') => void generation.set(id, (generation.get(id) ?? 0n) + 1n),
+    read: (ids: string[]) =>
+      new Promise<Map<string, DesiredStateSnapshot>>((resolve) => {
         reads++;
+        readIds.push(ids);
         maxConcurrent = Math.max(maxConcurrent, pending.length + 1);
-        pending.push({ snapshot: { generation, assignments: [{ deploymentId: `d${generation}`, bundleName: 'b', revision: `r${generation}`, contentSize: 1 }] }, resolve });
+        pending.push({ result: new Map(ids.map((id) => [id, snapshot(id)])), resolve });
       }),
-    /** Resolves the pending reads, newest first (the worst order for an unserialised stream). */
-    releaseNewestFirst: async () => {
+    /** Resolves pending reads, newest first (the worst order for overlapping reads). */
+    release: async () => {
       while (pending.length) {
         const next = pending.pop()!;
-        next.resolve(next.snapshot);
+        next.resolve(next.result);
         await new Promise((r) => setImmediate(r));
       }
     },
@@ -40,66 +46,102 @@ function fakeDb() {
     get maxConcurrent() {
       return maxConcurrent;
     },
+    readIds,
   };
 }
 
-function session(db: ReturnType<typeof fakeDb>, sent: DesiredState[], known = '') {
-  return new WatchSession({ principal, agentKnownGeneration: known, read: db.read, send: (s) => sent.push(s), end: () => undefined });
+function session(batcher: DesiredStateBatcher, sent: DesiredState[], clusterId = 'c1', known = '') {
+  return new WatchSession({
+    principal: { clusterId, clusterName: clusterId } as never,
+    agentKnownGeneration: known,
+    batcher,
+    send: (s) => sent.push(s),
+    end: () => undefined,
+  });
 }
 
-describe('WatchSession', () => {
+describe('WatchSession with the desired-state batcher', () => {
   it('never sends an older state after a newer one when changes and refreshes race', async () => {
     const db = fakeDb();
     const sent: DesiredState[] = [];
-    const s = session(db, sent);
+    const s = session(new DesiredStateBatcher(db.read), sent);
     const refreshes: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) {
       db.change();
       refreshes.push(s.refresh());
-      if (i % 3 === 0) await db.releaseNewestFirst();
+      if (i % 3 === 0) await db.release();
     }
-    while (db.pendingReads) await db.releaseNewestFirst();
+    while (db.pendingReads) await db.release();
     await Promise.all(refreshes);
     const generations = sent.map((m) => Number(m.generation));
     expect(generations).toEqual([...generations].sort((a, b) => a - b));
     expect(new Set(generations).size).toBe(generations.length);
     expect(generations.at(-1)).toBe(10);
     expect(sent.at(-1)!.deployments[0]!.revision).toBe('r10');
-  });
-
-  it('runs at most one read at a time and collapses requests that arrive meanwhile into one', async () => {
-    const db = fakeDb();
-    const s = session(db, []);
-    const all = [s.refresh(), s.refresh(), s.refresh(), s.refresh()];
-    expect(db.pendingReads).toBe(1);
-    await db.releaseNewestFirst();
-    await Promise.all(all);
-    expect(db.reads).toBe(2); // the first, then one trailing refresh for the three that waited
     expect(db.maxConcurrent).toBe(1);
   });
 
-  it('does not resend the generation the agent already holds, and reports when it is behind', async () => {
+  it('reads the streams that ask meanwhile in one batch, after the read in progress', async () => {
+    const db = fakeDb();
+    const batcher = new DesiredStateBatcher(db.read);
+    const a = session(batcher, [], 'a');
+    const first = a.refresh();
+    expect(db.pendingReads).toBe(1);
+    const waiting = ['b', 'c', 'd'].map((id) => session(batcher, [], id).refresh());
+    const again = a.refresh();
+    await db.release();
+    await Promise.all([first, again, ...waiting]);
+    expect(db.reads).toBe(2);
+    expect(db.readIds).toEqual([['a'], ['b', 'c', 'd', 'a']]);
+    expect(db.maxConcurrent).toBe(1);
+  });
+
+  it('splits a batch at maxClusters', async () => {
+    const db = fakeDb();
+    const batcher = new DesiredStateBatcher(db.read, 2);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((id) => session(batcher, [], id).refresh());
+    while (db.pendingReads || db.reads < 3) await db.release();
+    await Promise.all(all);
+    expect(db.readIds).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('does not resend the generation the agent already holds, and knows what it was sent', async () => {
     const db = fakeDb();
     db.change();
     const sent: DesiredState[] = [];
-    const s = session(db, sent, '1');
+    const s = session(new DesiredStateBatcher(db.read), sent, 'c1', '1');
     const r = s.refresh();
-    await db.releaseNewestFirst();
+    await db.release();
     await r;
     expect(sent).toEqual([]);
     expect(s.isBehind(1n)).toBe(false);
     expect(s.isBehind(2n)).toBe(true);
+    expect(s.assignedRevisionSize('r1')).toBe(1);
+    expect(s.assignedRevisionSize('r0')).toBeUndefined();
   });
 
   it('writes nothing once closed', async () => {
     const db = fakeDb();
     const sent: DesiredState[] = [];
-    const s = session(db, sent);
+    const s = session(new DesiredStateBatcher(db.read), sent);
     const r = s.refresh();
     s.markClosed();
-    await db.releaseNewestFirst();
+    await db.release();
     await r;
     expect(sent).toEqual([]);
     expect(s.isBehind(5n)).toBe(false);
+  });
+
+  it('rejects the waiters of a failed read and goes on with the next batch', async () => {
+    let calls = 0;
+    const batcher = new DesiredStateBatcher(async (ids) => {
+      if (calls++ === 0) throw new Error('database unavailable');
+      return new Map(ids.map((id) => [id, { generation: 3n, assignments: [] }]));
+    });
+    const sent: DesiredState[] = [];
+    const s = session(batcher, sent);
+    await expect(s.refresh()).rejects.toThrow('database unavailable');
+    await s.refresh();
+    expect(sent.map((m) => m.generation)).toEqual(['3']);
   });
 });

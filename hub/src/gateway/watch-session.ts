@@ -1,14 +1,15 @@
 import type { DesiredState } from '@flotilla/proto';
 import type { AgentSession } from './agent-sessions.js';
 import type { ClusterPrincipal } from './cluster-authenticator.js';
+import type { DesiredStateBatcher } from './desired-state.batcher.js';
 import { desiredState, mustSend, type DesiredStateSnapshot } from './desired-state.js';
 
 export interface WatchSessionDeps {
   principal: ClusterPrincipal;
   /** Generation the agent said it holds when it opened the stream. */
   agentKnownGeneration: string;
-  /** Reads the cluster's desired state from PostgreSQL (generation first). */
-  read: () => Promise<DesiredStateSnapshot>;
+  /** Reads desired states for many streams at once, one batch after the other. */
+  batcher: DesiredStateBatcher;
   /** Writes one message on the stream. */
   send: (state: DesiredState) => void;
   /** Ends the stream with a gRPC status. */
@@ -16,17 +17,16 @@ export interface WatchSessionDeps {
 }
 
 /**
- * One Watch stream's view of its cluster's desired state. Refreshes are
- * serialised: while one reads, further requests collapse into a single
- * trailing refresh that starts after it, so reads happen one after another,
- * each sees a database at least as new as the one before, and with
- * `mustSend` an older state can never be written after a newer one (issue 8:
- * concurrent refreshes used to interleave).
+ * One Watch stream's view of its cluster's desired state. Reads go through
+ * the batcher, which never runs two reads at once, and a state is written
+ * only when its generation is newer than the last one written (`mustSend`),
+ * so an older state can never follow a newer one (issue 8: concurrent
+ * refreshes used to interleave).
  */
 export class WatchSession implements AgentSession {
   private lastSent: bigint | undefined;
-  private running: Promise<void> | undefined;
-  private trailing: Promise<void> | undefined;
+  /** Revisions of the last state written, with their sizes: what this cluster may fetch. */
+  private revisions = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly deps: WatchSessionDeps) {}
@@ -35,9 +35,18 @@ export class WatchSession implements AgentSession {
     return this.deps.principal;
   }
 
+  get clusterId(): string {
+    return this.deps.principal.clusterId;
+  }
+
   /** Generation last written on this stream (undefined before the first). */
   get sentGeneration(): bigint | undefined {
     return this.lastSent;
+  }
+
+  /** Size of `revision` when the last state this stream holds assigns it. */
+  assignedRevisionSize(revision: string): number | undefined {
+    return this.revisions.get(revision);
   }
 
   /** True when PostgreSQL holds a newer state than this stream last sent. */
@@ -46,18 +55,19 @@ export class WatchSession implements AgentSession {
   }
 
   refresh(): Promise<void> {
-    if (this.trailing) return this.trailing;
-    if (!this.running) {
-      this.running = this.readAndSend().finally(() => (this.running = undefined));
-      return this.running;
+    if (this.closed) return Promise.resolve();
+    return this.deps.batcher.request(this);
+  }
+
+  deliver(snapshot: DesiredStateSnapshot): void {
+    if (this.closed) return;
+    if (mustSend(snapshot.generation, this.lastSent, this.deps.agentKnownGeneration)) {
+      this.deps.send(desiredState(snapshot));
     }
-    this.trailing = this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.trailing = undefined;
-        return this.refresh();
-      });
-    return this.trailing;
+    if (this.lastSent === undefined || snapshot.generation > this.lastSent) {
+      this.lastSent = snapshot.generation;
+      this.revisions = new Map(snapshot.assignments.map((a) => [a.revision, a.contentSize]));
+    }
   }
 
   revoke(message: string): void {
@@ -77,14 +87,5 @@ export class WatchSession implements AgentSession {
     if (this.closed) return;
     this.closed = true;
     this.deps.end(kind, message);
-  }
-
-  private async readAndSend(): Promise<void> {
-    const snapshot = await this.deps.read();
-    if (this.closed) return;
-    if (mustSend(snapshot.generation, this.lastSent, this.deps.agentKnownGeneration)) {
-      this.deps.send(desiredState(snapshot));
-    }
-    if (this.lastSent === undefined || snapshot.generation > this.lastSent) this.lastSent = snapshot.generation;
   }
 }

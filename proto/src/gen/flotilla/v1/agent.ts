@@ -138,7 +138,12 @@ export interface SessionInfo {
  * Anything the agent applied that is not in this set is to be removed.
  */
 export interface DesiredState {
-  /** Opaque version of this set; equal generations mean equal content. */
+  /**
+   * Version of this set: the cluster's desired-state counter on the hub, in
+   * decimal, which only grows (older hubs sent a content hash). A stream never
+   * sends a lower generation after a higher one; equal generations mean equal
+   * content. Agents echo it back as WatchRequest.known_generation.
+   */
   generation: string;
   deployments: DeploymentAssignment[];
 }
