@@ -11,7 +11,9 @@
  * one at a time; a newer one arriving meanwhile is handled next.
  *
  * Forked by run.ts with its configuration as JSON in argv[2]. IPC: 'progress'
- * while starting, 'stats' in answer to {type:'stats'}, {type:'stop'} exits.
+ * while starting, 'stats' in answer to {type:'stats'}, {type:'resync'} makes
+ * every cluster re-report all its statuses unchanged ('resynced' when done),
+ * {type:'stop'} exits.
  */
 import { DeploymentState, type DesiredState, type DeploymentStatus, type WatchResponse } from '@flotilla/proto';
 import { HubClient } from '../../agent/dist/connection/hub.client.js';
@@ -132,6 +134,22 @@ class SimulatedCluster {
     stats.reportedDeployments += reports.length;
   }
 
+  /** Re-sends the status of everything applied, unchanged: what a real agent's reporter does every 60 s. */
+  async resync(): Promise<void> {
+    if (this.applied.size === 0) return;
+    const reports: DeploymentStatus[] = [...this.applied].map(([deploymentId, revision]) => ({
+      deploymentId,
+      appliedRevision: revision,
+      state: DeploymentState.DEPLOYMENT_STATE_READY,
+      reason: '',
+      message: '',
+      resources: [],
+    }));
+    await this.client.reportStatus(this.credential, reports);
+    stats.reports++;
+    stats.reportedDeployments += reports.length;
+  }
+
   close(): void {
     this.client.close();
   }
@@ -164,6 +182,13 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'stats') {
     stats.rssKiB = Math.round(process.memoryUsage.rss() / 1024);
     process.send?.({ type: 'stats', stats });
+  } else if (message.type === 'resync') {
+    let next = 0;
+    void Promise.all(
+      Array.from({ length: config.concurrency }, async () => {
+        while (next < clusters.length) await clusters[next++]!.resync().catch(fail);
+      }),
+    ).then(() => process.send?.({ type: 'resynced', stats }));
   } else if (message.type === 'stop') {
     for (const c of clusters) c.close();
     process.exit(0);

@@ -10,7 +10,9 @@
  * (as reported by the clusters):
  *   0. setup: B bundles created, every cluster applies them (not the headline);
  *   1. all B bundles changed at once: N × B deployments;
- *   2. one bundle changed: N deployments, and no other bundle's deployment may move.
+ *   2. one bundle changed: N deployments, and no other bundle's deployment may move;
+ *   3. every cluster re-reports all its statuses unchanged (what agents do
+ *      every 60 s): rows written must be 0.
  * Per phase: wall time, deployments per second, hub CPU (utime+stime) and
  * peak RSS, PostgreSQL transactions and rows written in the hub's database
  * (pg_stat_database, minus this script's own polling), Redis commands
@@ -193,6 +195,41 @@ async function phase(hub: TestHub, pid: number, name: string, indexes: number[],
   };
 }
 
+/** Every cluster re-reports every deployment unchanged (a real agent's 60 s resync): nothing should be written. */
+async function resyncPhase(hub: TestHub, pid: number): Promise<Phase> {
+  const before = await counters(hub, pid);
+  const t0 = Date.now();
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const on = (m: { type: string }) => {
+            if (m.type !== 'resynced') return;
+            w.proc.off('message', on);
+            resolve();
+          };
+          w.proc.on('message', on);
+          w.proc.send({ type: 'resync' });
+        }),
+    ),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  const after = await counters(hub, pid);
+  return {
+    name: '3. every cluster re-reports all statuses unchanged (60 s resync)',
+    deployments: N * B,
+    seconds,
+    cpuSeconds: after.cpu - before.cpu,
+    peakRssMiB: rssKiB(pid) / 1024,
+    xacts: after.xacts - before.xacts,
+    rows: after.rows - before.rows,
+    redis: after.redis - before.redis,
+    wcharMiB: (after.wchar - before.wchar) / 1048576,
+    fetches: after.fetches - before.fetches,
+    fetchedMiB: (after.fetchedBytes - before.fetchedBytes) / 1048576,
+  };
+}
+
 function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
   const f = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const lines = [
@@ -263,12 +300,13 @@ async function main(): Promise<void> {
       `SELECT count(*)::int AS n FROM deployments d JOIN bundles b ON b.id = d.bundle_id WHERE b.name <> 'fanout-0' AND d.updated_at >= $1`,
       [t1],
     );
+    const resync = await resyncPhase(hub, pid);
     const w = await workerTotals();
     const extra = [
       `Phase 2: deployments of the other ${B - 1} bundles written during it: ${moved!.n} (must be 0).`,
       `Cluster workers: ${sum(w, 'errors')} errors${sum(w, 'errors') ? ` (last: ${w.find((s) => s.lastError)?.lastError})` : ''}; ${sum(w, 'desiredStates').toLocaleString('en-US')} desired states received, ${sum(w, 'reports').toLocaleString('en-US')} ReportStatus calls in all.`,
     ];
-    const text = report([setup, changeAll, one], idleRssMiB, extra);
+    const text = report([setup, changeAll, one, resync], idleRssMiB, extra);
     writeFileSync(repoPath(opts.out!), text);
     process.stdout.write(text);
   } finally {

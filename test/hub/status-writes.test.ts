@@ -46,4 +46,29 @@ describe('status reports', () => {
     expect((await hub.api('GET', `/api/v1/deployments/${deploymentId}`)).body).toMatchObject({ state: 'NotReady', message: 'pods starting' });
     stream.cancel();
   });
+
+  it('stores the report after a bundle went to another revision and back (the old report hash no longer counts)', async () => {
+    const env = `sw-${Math.random().toString(36).slice(2, 8)}`;
+    const token = (await hub.api('POST', '/api/v1/registration-tokens', { labels: { env } })).body.token;
+    const reg = await register(hub, { token, identity: `${env}-1` });
+    const stream = watch(hub, reg.credential);
+    const body = (v: string) => ({
+      resources: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: env, namespace: 'default' }, data: { v } }],
+      targets: [{ clusterSelector: { matchLabels: { env } } }],
+    });
+    const v1 = (await hub.api('PUT', `/api/v1/bundles/${env}`, body('1'))).body.revision;
+    await eventually(() => expect(latestDesired(stream)?.deployments[0]?.revision).toBe(v1));
+    const deploymentId = latestDesired(stream)!.deployments[0]!.deploymentId;
+    const ready = { deploymentId, appliedRevision: v1, state: DeploymentState.DEPLOYMENT_STATE_READY, reason: '', message: '', resources: [] };
+    await reportStatus(hub, reg.credential, [ready]);
+    const v2 = (await hub.api('PUT', `/api/v1/bundles/${env}`, body('2'))).body.revision;
+    await eventually(() => expect(latestDesired(stream)?.deployments[0]?.revision).toBe(v2));
+    await hub.api('PUT', `/api/v1/bundles/${env}`, body('1'));
+    await eventually(() => expect(latestDesired(stream)?.deployments[0]?.revision).toBe(v1));
+    expect((await hub.api('GET', `/api/v1/deployments/${deploymentId}`)).body.state).toBe('WaitApplied');
+    // The agent still runs v1 and says so, exactly as before.
+    await reportStatus(hub, reg.credential, [ready]);
+    expect((await hub.api('GET', `/api/v1/deployments/${deploymentId}`)).body.state).toBe('Ready');
+    stream.cancel();
+  });
 });

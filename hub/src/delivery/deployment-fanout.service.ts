@@ -42,7 +42,8 @@ export class DeploymentFanout {
       if (plan.update.length) {
         await tx.deployment.updateMany({
           where: { id: { in: plan.update } },
-          data: { desiredRevision: bundle.revision_id, state: 'WaitApplied', reason: '', message: '' },
+          // The stored report no longer describes this deployment: the next report is written whatever it says.
+          data: { desiredRevision: bundle.revision_id, state: 'WaitApplied', reason: '', message: '', reportHash: '' },
         });
       }
       if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
