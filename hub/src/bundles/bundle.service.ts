@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ComparePatchInput } from '@flotilla/core';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
@@ -13,7 +14,7 @@ export interface BundleOptions {
   keepResources?: boolean;
   correctDrift?: boolean;
   allowEmpty?: boolean;
-  comparePatches?: { apiVersion?: string; kind?: string; namespace?: string; name?: string; jsonPointers: string[] }[];
+  comparePatches?: ComparePatchInput[];
 }
 
 export interface PutBundle {

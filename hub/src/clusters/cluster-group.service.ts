@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { assertValidSelector, matchesSelector, type LabelSelector } from '../target/label-selector.js';
+import { matchesSelector, type LabelSelector } from '@flotilla/core';
+import { assertValidSelector } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { idParams } from '../api/common.schemas.js';
 import { body, params, query } from '../api/zod.pipe.js';
-import { parseSelectorString } from '../target/selector-string.js';
+import { parseSelectorQuery } from '../target/label.validation.js';
 import { listClustersQuery, patchClusterBody } from './cluster.api.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 import type { z } from 'zod';
@@ -12,7 +12,7 @@ export class ClusterController {
 
   @Get()
   list(@Query(query(listClustersQuery)) q: z.output<typeof listClustersQuery>): Promise<ClusterView[]> {
-    return this.clusters.list(q.selector ? parseSelectorString(q.selector, 'query.selector') : {});
+    return this.clusters.list(q.selector ? parseSelectorQuery(q.selector, 'query.selector') : {});
   }
 
   @Get(':id')

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClusterConnection } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { matchesSelector, type LabelSelector } from '../target/label-selector.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from './cluster-events.bus.js';
 

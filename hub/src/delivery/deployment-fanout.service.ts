@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
-import type { LabelSelector } from '../target/label-selector.js';
-import type { Labels } from '../target/labels.js';
+import type { LabelSelector, Labels } from '@flotilla/core';
 import { planDeployments } from './deployment-plan.js';
 
 /**

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { issueToken } from '../security/secret-token.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import type { Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 
 export interface CreateRegistrationToken {
   description?: string;

@@ -6,7 +6,8 @@ import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { issueToken, parseToken, secretMatches } from '../security/secret-token.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import type { Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
 import { registrationLabels, tokenRejection } from './registration.rules.js';
 
