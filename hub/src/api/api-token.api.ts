@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorResponses, idParams, json } from './common.schemas.js';
+import { errorResponses, idParams, json } from '../platform/http/common.schemas.js';
 
 export const createApiTokenBody = z
   .strictObject({ name: z.string().min(1).max(128), role: z.enum(['admin', 'readonly']) })

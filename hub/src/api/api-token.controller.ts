@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { AdminOnly } from './auth.guard.js';
 import { createApiTokenBody } from './api-token.api.js';
 import { ApiTokenService, type ApiTokenView } from './api-token.service.js';
-import { idParams } from './common.schemas.js';
-import { body, params } from './zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params } from '../platform/http/zod.pipe.js';
 
 @Controller('api/v1/api-tokens')
 @AdminOnly()

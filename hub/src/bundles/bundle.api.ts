@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from '@flotilla/core';
 import { z } from 'zod';
-import { errorResponses, json, labelSelectorSchema } from '../api/common.schemas.js';
+import { errorResponses, json, labelSelectorSchema } from '../platform/http/common.schemas.js';
 
 const dnsLabel = z.string().max(DNS_LABEL_MAX_LENGTH).regex(DNS_LABEL_PATTERN, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { body, params } from '../api/zod.pipe.js';
+import { body, params } from '../platform/http/zod.pipe.js';
 import { bundleNameParams, putBundleBody } from './bundle.api.js';
 import { BundleService, type BundleView } from './bundle.service.js';
 

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from '@flotilla/core';
-import { errorResponses, idParams, json, labelSelectorSchema, labelsSchema } from '../api/common.schemas.js';
+import { errorResponses, idParams, json, labelSelectorSchema, labelsSchema } from '../platform/http/common.schemas.js';
 
 export const clusterSchema = z
   .object({

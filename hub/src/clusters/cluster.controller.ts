@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { idParams } from '../api/common.schemas.js';
-import { body, params, query } from '../api/zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
 import { parseSelectorQuery } from '../target/label.validation.js';
 import { listClustersQuery, patchClusterBody } from './cluster.api.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';

@@ -5,7 +5,7 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
 import { assertValidLabels } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
-import { ClusterEventBus } from './cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 
 export interface ClusterView {
   id: string;

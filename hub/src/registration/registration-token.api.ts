@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorResponses, idParams, json, labelsSchema } from '../api/common.schemas.js';
+import { errorResponses, idParams, json, labelsSchema } from '../platform/http/common.schemas.js';
 
 export const createRegistrationTokenBody = z
   .strictObject({

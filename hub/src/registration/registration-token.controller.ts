@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { idParams } from '../api/common.schemas.js';
-import { body, params } from '../api/zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params } from '../platform/http/zod.pipe.js';
 import { createRegistrationTokenBody } from './registration-token.api.js';
 import { RegistrationTokenService, type RegistrationTokenView } from './registration-token.service.js';
 

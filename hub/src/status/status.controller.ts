@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { idParams } from '../api/common.schemas.js';
-import { params } from '../api/zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { params } from '../platform/http/zod.pipe.js';
 import { bundleNameParams } from '../bundles/bundle.api.js';
 import { DeploymentStatusService } from './deployment-status.service.js';
 
