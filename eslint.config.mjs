@@ -62,4 +62,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // core is pure: no I/O, no framework; only the contract and hashing.
+    files: ['core/src/**/*.ts'],
+    ignores: ['core/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.{1,2}/|@flotilla/proto$|node:crypto$)',
+              message: '@flotilla/core is pure: it imports only its own files, @flotilla/proto and node:crypto.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -6,10 +6,10 @@ import { TagWorkspace } from './support/tag-workspace.fixture.ts';
 const RULE = '@nx/enforce-module-boundaries';
 
 /** The hub/agent/core boundaries are lint errors, not conventions: prove the rule fires, with its own message. */
-async function lint(file: string, code: string): Promise<string[]> {
+async function lint(file: string, code: string, ruleId = RULE): Promise<string[]> {
   const eslint = new ESLint({ cwd: repoPath('.') });
   const [result] = await eslint.lintText(code, { filePath: repoPath(file) });
-  return result!.messages.filter((m) => m.ruleId === RULE).map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message);
 }
 
 const importing = (specifier: string, name: string) => `import { ${name} } from '${specifier}';\nexport const x = ${name};\n`;
@@ -39,6 +39,16 @@ describe('module boundaries in the workspace', () => {
     expect(await lint('core/src/probe.ts', importing('../../hub/src/main.js', 'main'))).toEqual([
       'Projects cannot be imported by a relative or absolute path, and must begin with a npm scope',
     ]);
+  });
+
+  it('keeps core pure: no I/O or framework packages', async () => {
+    const pure = (specifier: string) => lint('core/src/labels/probe.ts', importing(specifier, 'x'), 'no-restricted-imports');
+    expect(await pure('node:fs')).toEqual([
+      "'node:fs' import is restricted from being used by a pattern. @flotilla/core is pure: it imports only its own files, @flotilla/proto and node:crypto.",
+    ]);
+    expect(await pure('@kubernetes/client-node')).toHaveLength(1);
+    expect(await pure('@flotilla/proto')).toEqual([]);
+    expect(await pure('./label.rules.js')).toEqual([]);
   });
 
   it('lets the hub and the agent import the proto contract and core, and core import proto', async () => {
