@@ -12,4 +12,4 @@ export * from './labels/selector-syntax.error.js';
 export * from './objects/object-ref.identity.js';
 export * from './revision/revision.digest.js';
 export * from './status/deployment-state.order.js';
-export * from './wire/wire.types.js';
+export * from './wire/compare-patch.wire.js';

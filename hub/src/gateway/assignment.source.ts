@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeploymentAssignment, DeploymentOptions } from '@flotilla/proto';
+import { toComparePatch } from '@flotilla/core';
 import type { BundleOptions } from '../bundles/bundle.service.js';
 import { PrismaService } from '../database/prisma.service.js';
 
@@ -45,12 +46,6 @@ function toProtoOptions(o: BundleOptions): DeploymentOptions {
     keepResources: o.keepResources ?? false,
     correctDrift: o.correctDrift ?? false,
     allowEmpty: o.allowEmpty ?? false,
-    comparePatches: (o.comparePatches ?? []).map((p) => ({
-      apiVersion: p.apiVersion ?? '',
-      kind: p.kind ?? '',
-      namespace: p.namespace ?? '',
-      name: p.name ?? '',
-      jsonPointers: p.jsonPointers,
-    })),
+    comparePatches: (o.comparePatches ?? []).map(toComparePatch),
   };
 }

@@ -17,3 +17,14 @@ export type { FieldDiff };
 
 /** A {@link ComparePatch} as users write it (REST API, CLI): the match fields may be left out. */
 export type ComparePatchInput = Partial<Omit<ComparePatch, 'jsonPointers'>> & Pick<ComparePatch, 'jsonPointers'>;
+
+/** The wire form of a {@link ComparePatchInput}: match fields left out become `''` (match any). */
+export function toComparePatch(input: ComparePatchInput): ComparePatch {
+  return {
+    apiVersion: input.apiVersion ?? '',
+    kind: input.kind ?? '',
+    namespace: input.namespace ?? '',
+    name: input.name ?? '',
+    jsonPointers: input.jsonPointers,
+  };
+}
