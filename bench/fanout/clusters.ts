@@ -170,7 +170,17 @@ async function main(): Promise<void> {
       for (let id = queue.shift(); id; id = queue.shift()) {
         const cluster = new SimulatedCluster(id);
         clusters.push(cluster);
-        await cluster.start().catch(fail);
+        // A busy machine can time a registration out: retry, as a real agent's backoff would.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await cluster.start();
+            break;
+          } catch (error) {
+            fail(error as Error);
+            if (attempt >= 5) break;
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
       }
     }),
   );

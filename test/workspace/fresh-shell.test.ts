@@ -31,7 +31,7 @@ describe('commands in a fresh shell', () => {
     expect(major, output).toBeGreaterThanOrEqual(22);
   });
   it('every npm script of every workspace goes through scripts/run.sh (or is a shell script)', async () => {
-    const files = ['package.json', 'hub/package.json', 'agent/package.json', 'proto/package.json'];
+    const files = ['package.json', 'hub/package.json', 'agent/package.json', 'proto/package.json', 'core/package.json'];
     const offenders: string[] = [];
     for (const file of files) {
       const { scripts } = (await import(repoPath(file), { with: { type: 'json' } })).default as { scripts: Record<string, string> };

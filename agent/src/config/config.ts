@@ -1,3 +1,4 @@
+import { isDnsLabel } from '@flotilla/core';
 import { LOG_LEVELS, type LogLevel } from '../log/logger.js';
 import { ConfigError } from './config-error.js';
 import { parseHubAddress, parseLabels, parseNamespaces, parsePort, parsePositiveSeconds } from './parsers.js';
@@ -100,7 +101,7 @@ export function loadConfig(env: Env, io: ConfigIo): AgentConfig {
   const agentNamespace = get('FLOTILLA_AGENT_NAMESPACE') ?? 'flotilla-system';
   parseNamespaces('FLOTILLA_AGENT_NAMESPACE', agentNamespace);
   const clusterName = get('FLOTILLA_CLUSTER_NAME') ?? '';
-  if (clusterName && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(clusterName)) {
+  if (clusterName && !isDnsLabel(clusterName)) {
     throw new ConfigError('FLOTILLA_CLUSTER_NAME', `"${clusterName}" is not a DNS label (lower-case letters, digits and '-', at most 63)`);
   }
   const namespacesValue = get('FLOTILLA_NAMESPACES');

@@ -1,8 +1,5 @@
+import { isDnsLabel, labelKeyProblem, labelValueProblem } from '@flotilla/core';
 import { ConfigError } from './config-error.js';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const LABEL_VALUE = /^(([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?)$/;
 
 /** `host:port` or `[v6]:port`, port 1–65535. */
 export function parseHubAddress(variable: string, value: string): string {
@@ -22,12 +19,8 @@ export function parseLabels(variable: string, value: string): Record<string, str
     if (eq <= 0) throw new ConfigError(variable, `"${pair}" is not key=value`);
     const key = pair.slice(0, eq).trim();
     const val = pair.slice(eq + 1).trim();
-    const slash = key.lastIndexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split('.').every((part) => DNS_LABEL.test(part)));
-    if (!prefixOk || !LABEL_NAME.test(name)) throw new ConfigError(variable, `"${key}" is not a valid label key`);
-    if (!LABEL_VALUE.test(val)) throw new ConfigError(variable, `value "${val}" of label "${key}" is not a valid label value`);
+    if (labelKeyProblem(key)) throw new ConfigError(variable, `"${key}" is not a valid label key`);
+    if (labelValueProblem(val)) throw new ConfigError(variable, `value "${val}" of label "${key}" is not a valid label value`);
     if (key in labels) throw new ConfigError(variable, `label "${key}" is given twice`);
     labels[key] = val;
   }
@@ -39,7 +32,7 @@ export function parseNamespaces(variable: string, value: string): string[] {
   const names = value.split(',').map((n) => n.trim()).filter(Boolean);
   if (names.length === 0) throw new ConfigError(variable, 'names no namespace');
   for (const name of names) {
-    if (!DNS_LABEL.test(name)) throw new ConfigError(variable, `"${name}" is not a valid namespace name`);
+    if (!isDnsLabel(name)) throw new ConfigError(variable, `"${name}" is not a valid namespace name`);
   }
   return [...new Set(names)];
 }

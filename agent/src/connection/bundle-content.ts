@@ -1,19 +1,18 @@
-import { createHash } from 'node:crypto';
 import type { GetBundleContentResponse } from '@flotilla/proto';
+import { REVISION_FORMAT, revisionDigest, sha256Hex } from '@flotilla/core';
 import { AgentError } from '../errors.js';
-
-const REVISION = /^sha256:[0-9a-f]{64}$/;
 
 /** The hex digest of a revision (`sha256:<hex>`), or an error saying the revision is malformed. */
 export function revisionHex(revision: string): string {
-  if (!REVISION.test(revision)) throw new AgentError('ContentInvalid', `revision "${revision}" is not sha256:<64 hex digits>`);
-  return revision.slice('sha256:'.length);
+  const hex = revisionDigest(revision);
+  if (hex === undefined) throw new AgentError('ContentInvalid', `revision "${revision}" is not ${REVISION_FORMAT}`);
+  return hex;
 }
 
 /** Throws ContentInvalid unless `content` hashes to `revision`. */
 export function verifyRevision(revision: string, content: Buffer): void {
   const expected = revisionHex(revision);
-  const actual = createHash('sha256').update(content).digest('hex');
+  const actual = sha256Hex(content);
   if (actual !== expected) {
     throw new AgentError(
       'ContentInvalid',

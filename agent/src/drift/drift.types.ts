@@ -1,18 +1,8 @@
+import type { FieldDiff } from '@flotilla/core';
 import type { KubernetesObject } from '@kubernetes/client-node';
 
-/**
- * One field that differs between the desired state and the live object.
- * Same shape as the `FieldDiff` message of `flotilla.v1` so it can be reported
- * as is.
- */
-export interface FieldDiff {
-  /** RFC 6901 JSON pointer of the field (`''` is the whole object). */
-  path: string;
-  /** JSON of the desired value; `''` when the field should not exist. */
-  desired: string;
-  /** JSON of the live value; `''` when the field is missing. */
-  live: string;
-}
+/** The wire shapes the drift module reports and obeys (`FieldDiff`, `ComparePatch` of `flotilla.v1`), via @flotilla/core. */
+export type { ComparePatch, FieldDiff } from '@flotilla/core';
 
 /** The outcome of comparing one desired object with its live counterpart. */
 export interface DriftResult {
@@ -20,24 +10,6 @@ export interface DriftResult {
   drifted: boolean;
   /** The differences, ordered by path; empty when nothing drifted. */
   diffs: FieldDiff[];
-}
-
-/**
- * Fields to leave out of drift detection for matching objects, like Fleet's
- * `diff.comparePatches` and Argo CD's `ignoreDifferences` (`jsonPointers`).
- * Same shape as the `ComparePatch` message of `flotilla.v1`.
- */
-export interface ComparePatch {
-  /** Exact apiVersion to match (e.g. `apps/v1`); `''` matches any. */
-  apiVersion: string;
-  /** Kind to match; `''` matches any. */
-  kind: string;
-  /** Namespace to match; `''` matches any (and cluster-scoped objects). */
-  namespace: string;
-  /** Name to match; `''` matches any. */
-  name: string;
-  /** RFC 6901 pointers of the ignored fields, e.g. `/spec/replicas` or `/metadata/annotations/example.com~1note`. */
-  jsonPointers: string[];
 }
 
 /**

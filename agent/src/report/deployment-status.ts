@@ -1,4 +1,5 @@
 import { DeploymentState, type DeploymentStatus, type ResourceStatus } from '@flotilla/proto';
+import { worstState } from '@flotilla/core';
 import type { DriftResult } from '../drift/index.js';
 import type { FailureReason } from '../errors.js';
 import type { HealthResult } from '../health/index.js';
@@ -61,7 +62,7 @@ function rawResourceStatus(result: ObjectResult): ResourceStatus {
 
 /**
  * The status of a deployment: a deployment-level failure wins; otherwise the
- * worst object state (the enum is ordered best to worst, like Fleet's), with
+ * worst object state (`worstState` of @flotilla/core, Fleet's order), with
  * a reason and a message naming the first object in that state.
  */
 export function deploymentStatus(
@@ -86,7 +87,7 @@ function rawDeploymentStatus(
     const state = failure.waiting ? DeploymentState.DEPLOYMENT_STATE_WAIT_APPLIED : DeploymentState.DEPLOYMENT_STATE_ERR_APPLIED;
     return { ...base, state, reason: failure.reason, message: failure.message };
   }
-  const worst = resources.reduce<DeploymentState>((w, r) => (r.state > w ? r.state : w), DeploymentState.DEPLOYMENT_STATE_READY);
+  const worst = worstState(resources.map((r) => r.state));
   const inState = resources.map((r, i) => ({ r, result: results[i]! })).filter(({ r }) => r.state === worst);
   const first = inState[0];
   const count = inState.length > 1 ? ` (and ${inState.length - 1} more)` : '';

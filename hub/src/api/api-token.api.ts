@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { pageQueryFields, pageSchema, tokenStatusField } from './pagination.js';
-import { errorResponses, idParams, json } from './common.schemas.js';
+import { pageQueryFields, pageSchema, tokenStatusField } from '../platform/http/pagination.js';
+import { errorResponses, idParams, json } from '../platform/http/common.schemas.js';
 
 export const createApiTokenBody = z
   .strictObject({ name: z.string().min(1).max(128), role: z.enum(['admin', 'readonly']) })

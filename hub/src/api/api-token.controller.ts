@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
-import type { Page } from './pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import { AdminOnly } from './auth.guard.js';
 import { createApiTokenBody, listApiTokensQuery } from './api-token.api.js';
 import { ApiTokenService, type ApiTokenView } from './api-token.service.js';
-import { idParams } from './common.schemas.js';
-import { body, params, query } from './zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
 
 @Controller('api/v1/api-tokens')
 @AdminOnly()

@@ -4,7 +4,7 @@ import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from './pagination.js';
+import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { hashSecret, issueToken, parseToken, secretMatches } from '../security/secret-token.js';
 
 export interface ApiPrincipal {

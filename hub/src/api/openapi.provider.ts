@@ -3,7 +3,7 @@ import { registerClusterPaths } from '../clusters/cluster.api.js';
 import { registerStatusPaths } from '../status/status.api.js';
 import { registerRegistrationTokenPaths } from '../registration/registration-token.api.js';
 import { registerApiTokenPaths } from './api-token.api.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument } from '../platform/http/openapi.document.js';
 
 export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
 

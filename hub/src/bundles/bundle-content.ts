@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { revisionOf } from '@flotilla/core';
 import type { KubeObject } from './bundle-input.js';
 
 export interface BundleContent {
@@ -14,5 +14,5 @@ export interface BundleContent {
  */
 export function bundleContent(objects: KubeObject[]): BundleContent {
   const bytes = Buffer.from(JSON.stringify(objects), 'utf8');
-  return { revision: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes, resourceCount: objects.length };
+  return { revision: revisionOf(bytes), bytes, resourceCount: objects.length };
 }

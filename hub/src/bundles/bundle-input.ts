@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { refKey, refOf } from '@flotilla/core';
 import { DomainError } from '../platform/errors/domain-error.js';
 
 /** A Kubernetes object as the hub sees it: only identity fields are typed. */
@@ -43,10 +44,11 @@ export function validateObjects(objects: unknown[], field = 'resources'): KubeOb
   const seen = new Map<string, number>();
   return objects.map((value, i) => {
     const object = checkObject(value, `${field}[${i}]`, `${field}[${i}]`);
-    const key = identity(object);
+    // The agent's identity of an object (@flotilla/core), so that what the hub accepts the agent can tell apart.
+    const key = refKey(refOf(object));
     const previous = seen.get(key);
     if (previous !== undefined) {
-      throw new DomainError('InvalidManifest', `${field}[${i}] duplicates ${field}[${previous}] (${key})`, { field: `${field}[${i}]` });
+      throw new DomainError('InvalidManifest', `${field}[${i}] duplicates ${field}[${previous}] (${identity(object)})`, { field: `${field}[${i}]` });
     }
     seen.set(key, i);
     return object;
@@ -75,7 +77,7 @@ function checkObject(value: unknown, where: string, field: string): KubeObject {
   return value as KubeObject;
 }
 
-/** `group/Kind namespace/name`, the identity used for duplicates and inventory. */
+/** `group/Kind namespace/name`: how messages name an object (same identity as `refKey` of @flotilla/core). */
 export function identity(o: KubeObject): string {
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
   return `${group}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;

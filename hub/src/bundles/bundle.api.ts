@@ -1,9 +1,10 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from '@flotilla/core';
 import { z } from 'zod';
-import { errorResponses, json, labelSelectorSchema } from '../api/common.schemas.js';
-import { pageQueryFields, pageSchema } from '../api/pagination.js';
+import { errorResponses, json, labelSelectorSchema } from '../platform/http/common.schemas.js';
+import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
-const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
+const dnsLabel = z.string().max(DNS_LABEL_MAX_LENGTH).regex(DNS_LABEL_PATTERN, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
 
 export const bundleNameParams = z.strictObject({ name: dnsLabel });
 

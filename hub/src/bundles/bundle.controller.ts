@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import type { Page } from '../api/pagination.js';
-import { body, params, query } from '../api/zod.pipe.js';
+import type { Page } from '../platform/http/pagination.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
 import { bundleNameParams, listBundlesQuery, putBundleBody } from './bundle.api.js';
 import { BundleService, type BundleView } from './bundle.service.js';
 

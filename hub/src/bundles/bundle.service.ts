@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ComparePatchInput } from '@flotilla/core';
 import { Prisma } from '../generated/prisma/client.js';
-import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { raiseGenerations, raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidTargets, type BundleTarget } from '../target/bundle-target.js';
 import { bundleContent } from './bundle-content.js';
@@ -15,7 +16,7 @@ export interface BundleOptions {
   keepResources?: boolean;
   correctDrift?: boolean;
   allowEmpty?: boolean;
-  comparePatches?: { apiVersion?: string; kind?: string; namespace?: string; name?: string; jsonPointers: string[] }[];
+  comparePatches?: ComparePatchInput[];
 }
 
 export interface PutBundle {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClusterEventsModule } from '../clusters/cluster-events.module.js';
+import { ClusterEventsModule } from '../platform/events/cluster-events.module.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { BundleController } from './bundle.controller.js';
 import { BundleService } from './bundle.service.js';

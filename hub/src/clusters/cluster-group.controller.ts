@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
-import { idParams } from '../api/common.schemas.js';
-import type { Page } from '../api/pagination.js';
-import { body, params, query } from '../api/zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import type { Page } from '../platform/http/pagination.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
 import { createGroupBody, listGroupsQuery, updateGroupBody } from './cluster.api.js';
 import { ClusterGroupService, type ClusterGroupView } from './cluster-group.service.js';
 

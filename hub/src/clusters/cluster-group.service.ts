@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { assertValidSelector, matchesSelector, type LabelSelector } from '../target/label-selector.js';
+import { matchesSelector, type LabelSelector } from '@flotilla/core';
+import { assertValidSelector } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 import { assertGroupUnused } from './cluster-group-usage.js';

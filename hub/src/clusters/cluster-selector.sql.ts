@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import type { LabelSelector } from '../target/label-selector.js';
+import type { LabelSelector } from '@flotilla/core';
 
 /**
  * A label selector as a SQL condition on `clusters.labels` (JSONB), with the

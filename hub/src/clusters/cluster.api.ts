@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorResponses, errorSchema, idParams, json, labelSelectorSchema, labelsSchema } from '../api/common.schemas.js';
-import { pageQueryFields, pageSchema } from '../api/pagination.js';
+import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from '@flotilla/core';
+import { errorResponses, errorSchema, idParams, json, labelSelectorSchema, labelsSchema } from '../platform/http/common.schemas.js';
+import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
 const connectionSchema = z.enum(['pending', 'online', 'offline', 'revoked']);
 
@@ -37,7 +38,7 @@ export const patchClusterBody = z
   })
   .meta({ id: 'PatchCluster' });
 
-const groupName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case alphanumerics and "-")').max(63);
+const groupName = z.string().regex(DNS_LABEL_PATTERN, 'must be a DNS label (lower-case alphanumerics and "-")').max(DNS_LABEL_MAX_LENGTH);
 
 export const createGroupBody = z
   .strictObject({ name: groupName, description: z.string().max(1024).optional(), selector: labelSelectorSchema })

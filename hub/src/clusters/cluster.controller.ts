@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { idParams } from '../api/common.schemas.js';
-import { body, params, query } from '../api/zod.pipe.js';
-import { parseSelectorString } from '../target/selector-string.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
+import { parseSelectorQuery } from '../target/label.validation.js';
 import { listClustersQuery, patchClusterBody } from './cluster.api.js';
-import type { Page } from '../api/pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 import type { z } from 'zod';
 
@@ -13,7 +13,7 @@ export class ClusterController {
 
   @Get()
   list(@Query(query(listClustersQuery)) q: z.output<typeof listClustersQuery>): Promise<Page<ClusterView>> {
-    const selector = q.selector ? parseSelectorString(q.selector, 'query.selector') : {};
+    const selector = q.selector ? parseSelectorQuery(q.selector, 'query.selector') : {};
     return this.clusters.list({ selector, connection: q.connection, namePrefix: q.namePrefix }, q);
   }
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type ClusterConnection } from '../generated/prisma/client.js';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { matchesSelector, type LabelSelector } from '../target/label-selector.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
-import { ClusterEventBus } from './cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { selectorCondition } from './cluster-selector.sql.js';
 
 /** Filters of the cluster list; all given ones must hold. */

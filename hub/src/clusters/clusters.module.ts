@@ -9,7 +9,7 @@ import { ClusterService } from './cluster.service.js';
 import { HOUSEKEEPING_QUEUE, HousekeepingProcessor } from './housekeeping.processor.js';
 import { RevisionGcService } from '../bundles/revision-gc.service.js';
 import { PresenceService } from './presence.service.js';
-import { ClusterEventsModule } from './cluster-events.module.js';
+import { ClusterEventsModule } from '../platform/events/cluster-events.module.js';
 
 @Module({
   imports: [ClusterEventsModule, DeliveryModule, RegistrationModule, BullModule.registerQueue({ name: HOUSEKEEPING_QUEUE })],

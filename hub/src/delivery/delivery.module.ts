@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { ClusterEventsModule } from '../clusters/cluster-events.module.js';
+import { ClusterEventsModule } from '../platform/events/cluster-events.module.js';
 import { DeploymentFanout } from './deployment-fanout.service.js';
 import { FANOUT_QUEUE, FanoutQueue } from './fanout.queue.js';
 import { FanoutProcessor } from './fanout.processor.js';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
-import type { LabelSelector } from '../target/label-selector.js';
-import type { Labels } from '../target/labels.js';
+import type { LabelSelector, Labels } from '@flotilla/core';
 import { raiseGenerations } from './desired-generation.js';
 import { planDeployments } from './deployment-plan.js';
 

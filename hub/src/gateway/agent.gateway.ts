@@ -10,7 +10,7 @@ import type {
   WatchRequest,
   WatchResponse,
 } from '@flotilla/proto';
-import { ClusterEventBus, type ClusterEvent } from '../clusters/cluster-events.bus.js';
+import { ClusterEventBus, type ClusterEvent } from '../platform/events/cluster-events.bus.js';
 import { PresenceService } from '../clusters/presence.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { toComparePatch } from '@flotilla/core';
 import type { DeploymentOptions } from '@flotilla/proto';
 import type { BundleOptions } from '../bundles/bundle.service.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -68,12 +69,6 @@ function toProtoOptions(o: BundleOptions): DeploymentOptions {
     keepResources: o.keepResources ?? false,
     correctDrift: o.correctDrift ?? false,
     allowEmpty: o.allowEmpty ?? false,
-    comparePatches: (o.comparePatches ?? []).map((p) => ({
-      apiVersion: p.apiVersion ?? '',
-      kind: p.kind ?? '',
-      namespace: p.namespace ?? '',
-      name: p.name ?? '',
-      jsonPointers: p.jsonPointers,
-    })),
+    comparePatches: (o.comparePatches ?? []).map(toComparePatch),
   };
 }

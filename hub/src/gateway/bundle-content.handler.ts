@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { GetBundleContentRequest, GetBundleContentResponse } from '@flotilla/proto';
+import { isRevision } from '@flotilla/core';
 import { PrismaService } from '../database/prisma.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
@@ -50,7 +51,7 @@ export class BundleContentHandler {
 
   private async stream(principal: ClusterPrincipal, call: ContentCall, knownSize: number | undefined): Promise<void> {
     const revision = call.request.revision;
-    if (!/^sha256:[0-9a-f]{64}$/.test(revision)) {
+    if (!isRevision(revision)) {
       throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
     }
     // Same answer for "not yours" and "does not exist": no probing of other clusters' content.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { CREDENTIAL_METADATA_KEY } from '@flotilla/proto';
-import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { parseToken, secretMatches, type ParsedToken } from '../security/secret-token.js';

@@ -1,4 +1,5 @@
 import type { ReportStatusRequest } from '@flotilla/proto';
+import { stateName } from '@flotilla/core';
 import { DomainError } from '../platform/errors/domain-error.js';
 
 /** Upper bounds that keep one agent from flooding the hub's database. */
@@ -12,7 +13,7 @@ export function validateReport(request: ReportStatusRequest): void {
   request.deployments.forEach((d, i) => {
     const at = `deployments[${i}]`;
     if (!d.deploymentId) bad('deployment_id is required', `${at}.deployment_id`);
-    if (d.state <= 0 || d.state > 7) bad(`state ${d.state} is not a known DeploymentState`, `${at}.state`);
+    if (stateName(d.state) === undefined) bad(`state ${d.state} is not a known DeploymentState`, `${at}.state`);
     if (d.message.length > REPORT_LIMITS.message) bad(`message longer than ${REPORT_LIMITS.message} characters`, `${at}.message`);
     if (d.resources.length > REPORT_LIMITS.resourcesPerDeployment) {
       bad(`at most ${REPORT_LIMITS.resourcesPerDeployment} resources per deployment`, `${at}.resources`);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { isDnsLabel } from '@flotilla/core';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
+/** Cluster names are RFC 1123 DNS labels (rules: @flotilla/core). */
 export function isValidClusterName(name: string): boolean {
-  return name.length <= 63 && DNS_LABEL.test(name);
+  return isDnsLabel(name);
 }
 
 /** Short stable suffix derived from the cluster identity. */

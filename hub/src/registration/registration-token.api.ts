@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { pageQueryFields, pageSchema, tokenStatusField } from '../api/pagination.js';
-import { errorResponses, idParams, json, labelsSchema } from '../api/common.schemas.js';
+import { pageQueryFields, pageSchema, tokenStatusField } from '../platform/http/pagination.js';
+import { errorResponses, idParams, json, labelsSchema } from '../platform/http/common.schemas.js';
 
 export const createRegistrationTokenBody = z
   .strictObject({

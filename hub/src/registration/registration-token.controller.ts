@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { z } from 'zod';
-import type { Page } from '../api/pagination.js';
-import { idParams } from '../api/common.schemas.js';
-import { body, params, query } from '../api/zod.pipe.js';
+import type { Page } from '../platform/http/pagination.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { body, params, query } from '../platform/http/zod.pipe.js';
 import { createRegistrationTokenBody, listRegistrationTokensQuery } from './registration-token.api.js';
 import { RegistrationTokenService, type RegistrationTokenView } from './registration-token.service.js';
 

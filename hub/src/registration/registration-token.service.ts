@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { issueToken } from '../security/secret-token.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import type { Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 
 export interface CreateRegistrationToken {
   description?: string;

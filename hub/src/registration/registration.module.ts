@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClusterEventsModule } from '../clusters/cluster-events.module.js';
+import { ClusterEventsModule } from '../platform/events/cluster-events.module.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { RegistrationTokenController } from './registration-token.controller.js';
 import { RegistrationTokenService } from './registration-token.service.js';

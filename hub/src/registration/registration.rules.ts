@@ -1,4 +1,4 @@
-import type { Labels } from '../target/labels.js';
+import type { Labels } from '@flotilla/core';
 
 export interface TokenState {
   revokedAt: Date | null;

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
-import { ClusterEventBus } from '../clusters/cluster-events.bus.js';
+import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { issueToken, parseToken, secretMatches } from '../security/secret-token.js';
-import { assertValidLabels, type Labels } from '../target/labels.js';
+import type { Labels } from '@flotilla/core';
+import { assertValidLabels } from '../target/label.validation.js';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
 import { registrationLabels, tokenRejection } from './registration.rules.js';
 

@@ -1,5 +1,5 @@
 import type { DeploymentState } from '../generated/prisma/client.js';
-import type { Page } from '../api/pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import { STATE_SEVERITY } from './deployment-state.js';
 import type { DeploymentView } from './deployment-status.service.js';
 

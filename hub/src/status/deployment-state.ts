@@ -1,19 +1,11 @@
-import { DeploymentState as ProtoState } from '@flotilla/proto';
+import { PROTO_STATE_SEVERITY, STATE_SEVERITY as STATES_WORST_FIRST, stateName } from '@flotilla/core';
 import type { DeploymentState } from '../generated/prisma/client.js';
 
-/** Agent (proto) state → stored state. */
-export const FROM_PROTO: Record<number, DeploymentState> = {
-  [ProtoState.DEPLOYMENT_STATE_READY]: 'Ready',
-  [ProtoState.DEPLOYMENT_STATE_NOT_READY]: 'NotReady',
-  [ProtoState.DEPLOYMENT_STATE_PENDING]: 'Pending',
-  [ProtoState.DEPLOYMENT_STATE_OUT_OF_SYNC]: 'OutOfSync',
-  [ProtoState.DEPLOYMENT_STATE_MODIFIED]: 'Modified',
-  [ProtoState.DEPLOYMENT_STATE_WAIT_APPLIED]: 'WaitApplied',
-  [ProtoState.DEPLOYMENT_STATE_ERR_APPLIED]: 'ErrApplied',
-};
+/** Agent (proto) state → stored state; names and order come from the proto enum (@flotilla/core). */
+export const FROM_PROTO: Record<number, DeploymentState> = Object.fromEntries(PROTO_STATE_SEVERITY.map((s) => [s, stateName(s)!]));
 
 /** Worst first, as Fleet summarises: the order used when aggregating. */
-export const STATE_SEVERITY: DeploymentState[] = ['ErrApplied', 'WaitApplied', 'Modified', 'OutOfSync', 'Pending', 'NotReady', 'Ready'];
+export const STATE_SEVERITY: DeploymentState[] = STATES_WORST_FIRST;
 
 /**
  * The state to store for a report (pure). A report about an older revision

@@ -5,7 +5,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { storedReport, type StoredReport } from './stored-report.js';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../api/pagination.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { countsOf, stateWhere, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
 
 export interface DeploymentView {

@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorResponses, idParams, json } from '../api/common.schemas.js';
+import { errorResponses, idParams, json } from '../platform/http/common.schemas.js';
 import { bundleNameParams } from '../bundles/bundle.api.js';
-import { pageQueryFields, pageSchema } from '../api/pagination.js';
+import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
 const state = z.enum(['Ready', 'NotReady', 'Pending', 'OutOfSync', 'Modified', 'WaitApplied', 'ErrApplied']);
 

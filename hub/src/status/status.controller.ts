@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { z } from 'zod';
-import { idParams } from '../api/common.schemas.js';
-import { params, query } from '../api/zod.pipe.js';
+import { idParams } from '../platform/http/common.schemas.js';
+import { params, query } from '../platform/http/zod.pipe.js';
 import { bundleNameParams } from '../bundles/bundle.api.js';
 import { DeploymentStatusService } from './deployment-status.service.js';
 import { listDeploymentsQuery } from './status.api.js';

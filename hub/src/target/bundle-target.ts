@@ -1,6 +1,6 @@
+import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
 import { DomainError } from '../platform/errors/domain-error.js';
-import { assertValidSelector, matchesSelector, type LabelSelector } from './label-selector.js';
-import type { Labels } from './labels.js';
+import { assertValidSelector } from './label.validation.js';
 
 /**
  * One entry of a bundle's `targets`, as in Fleet's GitRepo/fleet.yaml

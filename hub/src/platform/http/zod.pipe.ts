@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { DomainError } from '../platform/errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
 
 /**
  * Validates a request part with a zod schema; the first problem becomes a

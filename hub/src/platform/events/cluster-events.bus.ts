@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { RedisConnections } from '../platform/redis/redis.module.js';
+import { RedisConnections } from '../redis/redis.module.js';
 
 /**
  * Events about a cluster that every hub replica must see: the replica holding

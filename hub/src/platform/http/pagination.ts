@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../platform/errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
 
 /**
  * Cursor (keyset) pagination shared by every list endpoint.

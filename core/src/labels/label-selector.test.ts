@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../platform/errors/domain-error.js';
-import { assertValidSelector, matchesSelector } from './label-selector.js';
-import { parseSelectorString } from './selector-string.js';
+import { matchesSelector } from './label-selector.matcher.js';
+import { selectorProblem } from './label-selector.rules.js';
+import { parseSelectorString } from './selector-string.parser.js';
+import { SelectorSyntaxError } from './selector-syntax.error.js';
 
 const prodEu = { env: 'prod', region: 'eu', gpu: 'true' };
 
@@ -56,18 +57,21 @@ describe('parseSelectorString', () => {
     try {
       parseSelectorString(input, 'query.selector');
     } catch (error) {
-      expect(error).toBeInstanceOf(DomainError);
-      expect((error as DomainError).reason).toBe('InvalidSelector');
-      expect((error as DomainError).field).toBe('query.selector');
+      expect(error).toBeInstanceOf(SelectorSyntaxError);
+      expect((error as SelectorSyntaxError).field).toBe('query.selector');
     }
   });
 });
 
-describe('assertValidSelector', () => {
+describe('selectorProblem', () => {
   it('names the bad field', () => {
-    expect(() =>
-      assertValidSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, 'body.selector'),
-    ).toThrow(expect.objectContaining({ field: 'body.selector.matchExpressions[0].values' }));
-    expect(() => assertValidSelector({ matchLabels: { 'Bad/Key': 'x' } })).toThrow(/invalid prefix/);
+    expect(selectorProblem({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, 'body.selector')).toMatchObject({
+      field: 'body.selector.matchExpressions[0].values',
+    });
+    expect(selectorProblem({ matchLabels: { 'Bad/Key': 'x' } })?.message).toMatch(/invalid prefix/);
+  });
+
+  it('accepts a valid selector', () => {
+    expect(selectorProblem({ matchLabels: { 'example.com/env': 'prod' }, matchExpressions: [{ key: 'gpu', operator: 'Exists' }] })).toBeUndefined();
   });
 });

@@ -1,10 +1,12 @@
-import { DomainError } from '../platform/errors/domain-error.js';
-import { assertValidSelector, type LabelSelector, type LabelSelectorRequirement } from './label-selector.js';
+import { selectorProblem } from './label-selector.rules.js';
+import type { LabelSelector, LabelSelectorRequirement } from './label-selector.types.js';
+import { SelectorSyntaxError } from './selector-syntax.error.js';
 
 /**
  * Parses the string form of a label selector, as `kubectl get -l` accepts it:
  * `env=prod,tier!=db,region in (eu,us),!legacy,gpu`. Equality terms become
  * matchLabels; everything else becomes matchExpressions (`!=` is NotIn).
+ * Throws {@link SelectorSyntaxError} naming `field`.
  */
 export function parseSelectorString(input: string, field = 'selector'): LabelSelector {
   const matchLabels: Record<string, string> = {};
@@ -37,12 +39,9 @@ export function parseSelectorString(input: string, field = 'selector'): LabelSel
   const selector: LabelSelector = {};
   if (Object.keys(matchLabels).length) selector.matchLabels = matchLabels;
   if (matchExpressions.length) selector.matchExpressions = matchExpressions;
-  try {
-    assertValidSelector(selector);
-  } catch (error) {
-    // The user wrote a string, so point at the string, not at a structured path.
-    bad((error as Error).message, field);
-  }
+  // The user wrote a string, so point at the string, not at a structured path.
+  const problem = selectorProblem(selector);
+  if (problem) bad(problem.message, field);
   return selector;
 }
 
@@ -68,5 +67,5 @@ function splitTerms(input: string, field: string): string[] {
 }
 
 function bad(message: string, field: string): never {
-  throw new DomainError('InvalidSelector', message, { field });
+  throw new SelectorSyntaxError(message, field);
 }
