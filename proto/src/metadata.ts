@@ -5,3 +5,9 @@ export const CREDENTIAL_METADATA_KEY = 'authorization';
 export function bearer(credential: string): string {
   return `Bearer ${credential}`;
 }
+
+/**
+ * Trailing metadata key in which the hub sends the machine-readable reason
+ * of a failed call (e.g. `TokenExpired`); `details` is the human text.
+ */
+export const REASON_METADATA_KEY = 'flotilla-reason';

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeObjects, diffObjects, encodeObjects, mergeObjects, sameObjects } from './inventory.js';
+import { decodeObjects, encodeObjects, mergeObjects, sameObjects } from './inventory.js';
 
 const cm = (name: string, namespace = 'default') => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', namespace: '', name });
 const deploy = (apiVersion: string, name: string) => ({ apiVersion, kind: 'Deployment', namespace: 'default', name });
 
 describe('inventory', () => {
-  it('diff returns what left, matching objects across apiVersions', () => {
-    const previous = [cm('a'), cm('b'), ns('x'), deploy('apps/v1beta2', 'web')];
-    const next = [cm('a'), deploy('apps/v1', 'web')];
-    expect(diffObjects(previous, next)).toEqual([cm('b'), ns('x')]);
-    expect(diffObjects([], next)).toEqual([]);
-    expect(diffObjects(previous, [])).toHaveLength(4);
-  });
-
-  it('diff tells apart objects in different namespaces', () => {
-    expect(diffObjects([cm('a', 'one'), cm('a', 'two')], [cm('a', 'one')])).toEqual([cm('a', 'two')]);
-  });
-
   it('merge is a union without duplicates where the later apiVersion wins', () => {
     const merged = mergeObjects([cm('a'), deploy('apps/v1beta2', 'web')], [deploy('apps/v1', 'web'), cm('b'), cm('a')]);
     expect(merged).toHaveLength(3);

@@ -26,12 +26,6 @@ export function emptyInventory(bundleName: string, deploymentId: string): Invent
   return { bundleName, deploymentId, appliedRevision: '', appliedKey: '', keepResources: false, objects: [] };
 }
 
-/** Objects of `previous` that are not in `next` (the prune candidates). */
-export function diffObjects(previous: ObjectRef[], next: ObjectRef[]): ObjectRef[] {
-  const keep = new Set(next.map(refKey));
-  return uniqueObjects(previous).filter((ref) => !keep.has(refKey(ref)));
-}
-
 /**
  * Union of two object sets; for the same object the later apiVersion wins.
  * While a revision is not completely applied the inventory is this union, so

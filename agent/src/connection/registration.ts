@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { status, type ServiceError } from '@grpc/grpc-js';
 import type { AgentConfig, TokenSource } from '../config/config.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -7,6 +6,8 @@ import { AGENT_VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
 import { CREDENTIAL_SECRET, type CredentialStore, type StoredCredential } from './credential.store.js';
 import type { HubClient } from './hub.client.js';
+import { hubFailure } from './hub-failure.js';
+import { classifyRegisterFailure, TokenRejectedError } from './registration.errors.js';
 import { sleep } from './sleep.js';
 
 export interface RegistrationDeps {
@@ -17,9 +18,6 @@ export interface RegistrationDeps {
   logger: Logger;
   signal: AbortSignal;
 }
-
-/** Hub answers that mean "this token will not work", as opposed to "try again". */
-const REJECTED = new Set([status.UNAUTHENTICATED, status.PERMISSION_DENIED, status.INVALID_ARGUMENT, status.NOT_FOUND, status.FAILED_PRECONDITION]);
 
 /**
  * The cluster credential: from Secret `flotilla-agent-credential` when the
@@ -60,17 +58,29 @@ export async function obtainCredential(deps: RegistrationDeps): Promise<StoredCr
         clusterName: config.clusterName,
       });
     } catch (error) {
-      const e = error as ServiceError;
-      if (REJECTED.has(e.code)) {
+      // Both a rejected token and a rejected request are terminal for these
+      // inputs, so neither is retried at the reconnect pace: like Fleet's
+      // agent, keep trying (slowly, every rejectedRetrySeconds) rather than
+      // exit, because the token file can be rotated under a running agent and
+      // the hub may be fixed. But say which one it was: a bad cluster name or
+      // label is fixed in the agent's configuration, not with a new token.
+      const rejected = classifyRegisterFailure(error);
+      if (rejected instanceof TokenRejectedError) {
         logger.error('the hub rejected the registration token; create a new token on the hub and update FLOTILLA_REGISTRATION_TOKEN (or its file)', {
-          code: status[e.code],
-          details: e.details,
+          ...rejected.failure,
+          retryInSeconds: config.rejectedRetrySeconds,
+        });
+        await sleep(config.rejectedRetrySeconds * 1000, signal);
+      } else if (rejected) {
+        logger.error(`${rejected.message}; fix the agent's configuration (cluster name, labels) and restart it`, {
+          ...rejected.failure,
           retryInSeconds: config.rejectedRetrySeconds,
         });
         await sleep(config.rejectedRetrySeconds * 1000, signal);
       } else {
         const delay = backoff.next();
-        logger.warn('cannot reach the hub to register; retrying', { error: e.details ?? messageOf(error), retryInMs: delay });
+        const failure = hubFailure(error);
+        logger.warn('cannot reach the hub to register; retrying', { error: failure.details, code: failure.code, reason: failure.reason, retryInMs: delay });
         await sleep(delay, signal);
       }
       continue;

@@ -6,6 +6,7 @@ import { AGENT_VERSION } from '../version.js';
 import { Backoff } from './backoff.js';
 import { CREDENTIAL_SECRET } from './credential.store.js';
 import type { HubClient } from './hub.client.js';
+import { hubFailure } from './hub-failure.js';
 import { sleep } from './sleep.js';
 
 export interface WatchLoopHandlers {
@@ -74,19 +75,19 @@ export class WatchLoop {
           `the hub rejected the cluster credential (${ended.details}). The cluster was revoked or registered again elsewhere: ` +
             `delete Secret ${CREDENTIAL_SECRET} and restart the agent with a new registration token. ` +
             'Meanwhile the agent keeps enforcing its last desired state',
-          { retryInSeconds: this.options.rejectedRetryMs / 1000 },
+          { reason: ended.reason, retryInSeconds: this.options.rejectedRetryMs / 1000 },
         );
         await sleep(this.options.rejectedRetryMs, signal);
         continue;
       }
       if (ended.sessionStarted) this.backoff.reset();
       const delay = this.backoff.next();
-      logger.warn('hub connection lost; reconnecting', { code: status[ended.code] ?? ended.code, details: ended.details, retryInMs: delay });
+      logger.warn('hub connection lost; reconnecting', { code: status[ended.code] ?? ended.code, details: ended.details, reason: ended.reason, retryInMs: delay });
       await sleep(delay, signal);
     }
   }
 
-  private watchOnce(credential: string): Promise<{ code: number; details: string; sessionStarted: boolean }> {
+  private watchOnce(credential: string): Promise<{ code: number; details: string; reason?: string; sessionStarted: boolean }> {
     const { hub, handlers, logger } = this.options;
     return new Promise((resolve) => {
       const call = hub.watch(credential, AGENT_VERSION, this.options.knownGeneration());
@@ -95,11 +96,11 @@ export class WatchLoop {
       let delivery = Promise.resolve();
       const onAbort = () => call.cancel();
       this.abort.signal.addEventListener('abort', onAbort, { once: true });
-      const finish = (code: number, details: string) => {
+      const finish = (code: number, details: string, reason?: string) => {
         clearInterval(heartbeat);
         this.abort.signal.removeEventListener('abort', onAbort);
         // Let a desired state in delivery finish before reporting the disconnect.
-        void delivery.then(() => resolve({ code, details, sessionStarted }));
+        void delivery.then(() => resolve({ code, details, reason, sessionStarted }));
       };
       call.on('data', (message: WatchResponse) => {
         const event = message.event;
@@ -122,7 +123,7 @@ export class WatchLoop {
           );
         }
       });
-      call.on('error', (error: ServiceError) => finish(error.code, error.details));
+      call.on('error', (error: ServiceError) => finish(error.code, error.details, hubFailure(error).reason));
       call.on('end', () => finish(status.OK, 'stream ended by the hub'));
     });
   }

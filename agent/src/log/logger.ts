@@ -32,6 +32,3 @@ export function createLogger(level: LogLevel, base: LogFields = {}, write: (line
     with: (fields) => createLogger(level, { ...base, ...fields }, write),
   };
 }
-
-/** A logger that drops everything (unit tests). */
-export const silentLogger: Logger = createLogger('error', {}, () => undefined);

@@ -33,7 +33,7 @@ describe('CorrectionThrottle', () => {
     expect(t.gate('a', 5_000 + CORRECTION_STREAK_RESET_MS)).toEqual({ allowed: true });
     t.corrected('a', 5_000 + CORRECTION_STREAK_RESET_MS);
     expect(t.gate('a', 5_001 + CORRECTION_STREAK_RESET_MS)).toMatchObject({ allowed: false, count: 1 });
-    t.forget('a');
+    t.retain(new Set(['b']));
     expect(t.gate('a', 5_002 + CORRECTION_STREAK_RESET_MS)).toEqual({ allowed: true });
   });
 });

@@ -41,8 +41,14 @@ export class CorrectionThrottle {
     this.streaks.set(key, streak ? { ...streak, count: streak.count + 1, last: now } : { count: 1, first: now, last: now });
   }
 
-  forget(key: string): void {
-    this.streaks.delete(key);
+  /** Drops the streaks of objects not in `keys` (they left the deployment), so the map stays as big as the deployment. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const key of this.streaks.keys()) if (!keys.has(key)) this.streaks.delete(key);
+  }
+
+  /** Objects with a streak on record. */
+  get size(): number {
+    return this.streaks.size;
   }
 
   private current(key: string, now: number): Streak | undefined {

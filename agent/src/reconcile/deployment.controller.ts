@@ -1,21 +1,19 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { DeploymentAssignment, DeploymentStatus } from '@flotilla/proto';
-import { Applier } from '../apply/applier.js';
-import { objectPath } from '../apply/discovery.js';
-import { Backoff } from '../connection/backoff.js';
 import type { DryRunApplier } from '../drift/index.js';
 import { AgentError, messageOf } from '../errors.js';
-import { assessHealth } from '../health/index.js';
-import { isNotFound } from '../kube/kube-api-error.js';
-import { describeRef, refKey, type ObjectRef } from '../kube/object-ref.js';
+import { refKey, type ObjectRef } from '../kube/object-ref.js';
 import type { Logger } from '../log/logger.js';
 import type { PlannedObject } from '../plan/plan.js';
 import { deploymentStatus, type ObjectResult } from '../report/deployment-status.js';
 import type { ReconcileContext } from './context.js';
 import { mapLimit } from '../kube/map-limit.js';
-import { CorrectionThrottle } from './correction-throttle.js';
-import { checkObject } from './object-check.js';
+import { DriftCorrectionPolicy } from './drift-correction.policy.js';
+import { ObjectChecker, type CheckResult } from './object.checker.js';
 import { reconcileRevision } from './reconcile.js';
+import { RecheckTimers } from './recheck.timers.js';
+import { RetryScheduler } from './retry.scheduler.js';
+import { SerialQueue } from './serial-queue.js';
 import { removeDeployment } from './remove-deployment.js';
 
 export interface ControllerDeps {
@@ -26,8 +24,6 @@ export interface ControllerDeps {
   onObjectsChanged: () => void;
   logger: Logger;
 }
-
-type CheckResult = Pick<ObjectResult, 'health' | 'drift' | 'checkError'>;
 
 /** Parallel object checks per deployment: GETs and dry-runs are cheap, the API server is shared. */
 const CHECK_CONCURRENCY = 4;
@@ -50,15 +46,13 @@ export class DeploymentController {
   /** Revision whose objects are enforced now (content must be kept for it). */
   enforcedRevision = '';
   private readonly checks = new Map<string, { result: CheckResult; resourceVersion: string | undefined }>();
-  private queue: Promise<void> = Promise.resolve();
-  private reconcileQueued = false;
+  private readonly queue: SerialQueue;
   private readonly pendingLive = new Map<string, { live: KubernetesObject | undefined; deleted: boolean }>();
-  private flushQueued = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private readonly retry = new Backoff({ initialMs: 5_000, maxMs: 300_000 });
-  private readonly corrections = new CorrectionThrottle();
-  /** Re-checks of objects whose drift correction the throttle postponed, by object key. */
-  private readonly postponed = new Map<string, NodeJS.Timeout>();
+  private readonly retry = new RetryScheduler(() => this.requestReconcile());
+  private readonly corrections = new DriftCorrectionPolicy();
+  private readonly checker: ObjectChecker;
+  /** Re-checks of objects whose drift correction the policy postponed. */
+  private readonly postponed = new RecheckTimers();
   private stopped = false;
   private readonly logger: Logger;
 
@@ -68,6 +62,8 @@ export class DeploymentController {
   ) {
     this.assignment = assignment;
     this.logger = deps.logger.with({ bundle: assignment.bundleName });
+    this.queue = new SerialQueue((error) => this.logger.error('deployment work failed', { error: messageOf(error) }));
+    this.checker = new ObjectChecker({ ctx: deps.ctx, driftApi: deps.driftApi, bundleName: assignment.bundleName, logger: this.logger, corrections: this.corrections });
   }
 
   get bundleName(): string {
@@ -98,10 +94,7 @@ export class DeploymentController {
     if (!this.objects.has(key) || this.objectErrors.has(key)) return;
     if (!deleted && this.isChecked(key, live)) return;
     this.pendingLive.set(key, { live, deleted });
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    this.enqueue(async () => {
-      this.flushQueued = false;
+    this.queue.coalesce('live-changes', async () => {
       const batch = [...this.pendingLive];
       this.pendingLive.clear();
       await mapLimit(batch, CHECK_CONCURRENCY, async ([k, change]) => {
@@ -123,7 +116,7 @@ export class DeploymentController {
 
   /** Re-checks every object (periodic resync). */
   resync(): void {
-    this.enqueue(async () => {
+    void this.queue.enqueue(async () => {
       await this.checkAll();
       this.publish();
     });
@@ -132,12 +125,12 @@ export class DeploymentController {
   /** The hub no longer assigns this deployment: prune its objects (unless keepResources) and forget it. */
   remove(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
-    for (const timer of this.postponed.values()) clearTimeout(timer);
-    this.postponed.clear();
-    return this.enqueue(async () => {
+    this.retry.cancel();
+    this.postponed.cancelAll();
+    return this.queue.enqueue(async () => {
       await removeDeployment(this.deps.ctx, this.bundleName, this.assignment.options?.keepResources);
       this.objects.clear();
+      this.corrections.retain(new Set());
       this.deps.onObjectsChanged();
     });
   }
@@ -155,20 +148,18 @@ export class DeploymentController {
   }
 
   private requestReconcile(): void {
-    if (this.reconcileQueued || this.stopped) return;
-    this.reconcileQueued = true;
-    this.enqueue(async () => {
-      this.reconcileQueued = false;
-      await this.reconcileNow();
-    });
+    if (this.stopped) return;
+    this.queue.coalesce('reconcile', () => this.reconcileNow());
   }
 
   private async reconcileNow(): Promise<void> {
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     const assignment = this.assignment;
     try {
       const result = await reconcileRevision(this.deps.ctx, assignment);
       this.objects = new Map(result.objects.map((p) => [p.key, p]));
+      // Objects that left the bundle take their correction history with them.
+      this.corrections.retain(new Set(this.objects.keys()));
       this.refs = result.refs;
       this.objectErrors = result.objectErrors;
       this.failure = result.failure;
@@ -190,34 +181,20 @@ export class DeploymentController {
     }
     await this.checkAll();
     this.publish();
-    this.scheduleRetry();
+    this.retry.after({ failure: this.failure, objectErrors: this.objectErrors });
   }
 
   /** Checks `planned` again after `delayMs` (once, however often it is asked for meanwhile). */
   private recheckLater(planned: PlannedObject, delayMs: number): void {
-    if (this.postponed.has(planned.key) || this.stopped) return;
-    const timer = setTimeout(() => {
-      this.postponed.delete(planned.key);
-      this.enqueue(async () => {
+    if (this.stopped) return;
+    this.postponed.schedule(planned.key, delayMs, () => {
+      void this.queue.enqueue(async () => {
         const current = this.objects.get(planned.key);
         if (!current || this.stopped) return;
         await this.check(current, () => this.read(current));
         this.publish();
       });
-    }, delayMs);
-    timer.unref();
-    this.postponed.set(planned.key, timer);
-  }
-
-  private scheduleRetry(): void {
-    const retryable = this.failure?.retryable || [...this.objectErrors.values()].some((e) => e.retryable);
-    if (!retryable) {
-      if (!this.failure && this.objectErrors.size === 0) this.retry.reset();
-      return;
-    }
-    const delay = this.retry.next() + 1000;
-    this.retryTimer = setTimeout(() => this.requestReconcile(), delay);
-    this.retryTimer.unref();
+    });
   }
 
   private async checkAll(): Promise<void> {
@@ -225,79 +202,20 @@ export class DeploymentController {
     await mapLimit(targets, CHECK_CONCURRENCY, (planned) => this.check(planned, () => this.read(planned)));
   }
 
-  /** Health and drift of one object; corrects drift when the deployment asks for it. */
+  /** Checks one object (see ObjectChecker) and remembers the outcome; schedules the re-check of a postponed correction. */
   private async check(planned: PlannedObject, readLive: () => Promise<KubernetesObject | undefined>): Promise<void> {
-    const options = this.assignment.options;
-    let live: KubernetesObject | undefined;
-    try {
-      live = await readLive();
-    } catch (error) {
-      const previous = this.checks.get(planned.key);
-      this.checks.set(planned.key, {
-        result: { ...previous?.result, health: { status: 'Unknown', message: `cannot read the object: ${messageOf(error)}` } },
-        resourceVersion: undefined,
-      });
-      return;
-    }
-    let result: CheckResult = await checkObject(this.deps.driftApi, planned, live, options?.comparePatches ?? []);
-    if (result.drift?.drifted && live !== undefined) {
-      // A watch event can be older than the object the dry-run merged into
-      // (e.g. the Deployment controller annotated it in between), which shows
-      // up as drift in fields we do not own. Confirm against a fresh read.
-      const fresh = await this.read(planned).catch(() => live);
-      if (fresh?.metadata?.resourceVersion !== live.metadata?.resourceVersion) {
-        live = fresh;
-        result = await checkObject(this.deps.driftApi, planned, live, options?.comparePatches ?? []);
-      }
-    }
-    let resourceVersion = live?.metadata?.resourceVersion;
-    const gate = result.drift?.drifted && options?.correctDrift ? this.corrections.gate(planned.key, Date.now()) : undefined;
-    if (gate && !gate.allowed) {
-      // Someone keeps undoing the correction: report it and correct again later, not in a loop with them.
-      const fields = result.drift!.diffs.map((d) => d.path).slice(0, 3).join(', ');
-      result = {
-        ...result,
-        checkError:
-          `drift keeps coming back (${fields}): corrected ${gate.count} time(s) since ${new Date(gate.since).toISOString()}; ` +
-          `another actor is likely changing it; next correction in ${Math.ceil(gate.waitMs / 1000)} s`,
-      };
-      this.recheckLater(planned, gate.waitMs);
-    } else if (gate) {
-      const outcome = await new Applier(this.deps.ctx.kube, this.deps.ctx.discovery, this.bundleName).applyObject(planned);
-      if (outcome.ok) {
-        this.corrections.corrected(planned.key, Date.now());
-        this.logger.info('corrected drift', { object: describeRef(planned.ref), fields: result.drift!.diffs.map((d) => d.path).slice(0, 10) });
-        result = { health: assessHealth(outcome.live), drift: { drifted: false, diffs: [] } };
-        resourceVersion = outcome.live.metadata?.resourceVersion;
-      } else {
-        this.logger.warn('drift correction failed', { object: describeRef(planned.ref), error: outcome.error.message });
-        result = { ...result, checkError: `correcting drift failed: ${outcome.error.message}` };
-      }
-    }
-    this.checks.set(planned.key, { result, resourceVersion });
+    const outcome = await this.checker.check(planned, readLive, this.assignment.options, this.checks.get(planned.key)?.result);
+    if (outcome.recheckInMs !== undefined) this.recheckLater(planned, outcome.recheckInMs);
+    this.checks.set(planned.key, { result: outcome.result, resourceVersion: outcome.resourceVersion });
   }
 
-  private async read(planned: PlannedObject): Promise<KubernetesObject | undefined> {
-    const { kube, discovery } = this.deps.ctx;
-    const info = await discovery.lookup(planned.ref.apiVersion, planned.ref.kind).catch(() => undefined);
-    if (!info) return undefined;
-    try {
-      return await kube.request<KubernetesObject>('GET', objectPath(planned.ref, info));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+  private read(planned: PlannedObject): Promise<KubernetesObject | undefined> {
+    return this.checker.read(planned);
   }
 
   private publish(): void {
     const status = this.status();
     this.logger.debug('status', { state: status.state, reason: status.reason, message: status.message, appliedRevision: status.appliedRevision });
     this.deps.onStatus(status);
-  }
-
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(work).catch((error: unknown) => this.logger.error('deployment work failed', { error: messageOf(error) }));
-    this.queue = run;
-    return run;
   }
 }

@@ -1,6 +1,6 @@
 import { DeploymentState, type DeploymentStatus } from '@flotilla/proto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../log/logger.js';
+import { createLogger } from '../log/logger.js';
 import { StatusReporter } from './status.reporter.js';
 
 const status = (id: string, state: DeploymentState = DeploymentState.DEPLOYMENT_STATE_READY): DeploymentStatus => ({
@@ -26,7 +26,7 @@ describe('StatusReporter', () => {
         if (fail) throw new Error('UNAVAILABLE');
         sent.push(batch.map((s) => s.deploymentId));
       },
-      logger: silentLogger,
+      logger: createLogger('error', {}, () => undefined),
       debounceMs: 100,
       intervalMs: 60_000,
       batchSize: 2,

@@ -1,4 +1,5 @@
 import type { DeploymentStatus } from '@flotilla/proto';
+import { hubFailure } from '../connection/hub-failure.js';
 import { messageOf } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
@@ -94,7 +95,8 @@ export class StatusReporter {
         this.options.logger.debug('statuses reported', { count: batch.length });
         for (const { status, json } of batch) this.sent.set(status.deploymentId, json);
       } catch (error) {
-        this.options.logger.warn('reporting statuses failed; they are sent again after reconnecting', { error: messageOf(error) });
+        const { code, reason } = hubFailure(error);
+        this.options.logger.warn('reporting statuses failed; they are sent again after reconnecting', { error: messageOf(error), code, reason });
         return;
       }
     }

@@ -1,4 +1,5 @@
-import { AgentError, messageOf } from '../errors.js';
+import { describeHubFailure } from '../connection/hub-failure.js';
+import { AgentError } from '../errors.js';
 import type { ContentStore } from './content.store.js';
 
 /** Fetches a revision's verified content from the hub. */
@@ -22,7 +23,7 @@ export class ContentSource {
       content = await this.fetchFromHub(revision);
     } catch (error) {
       if (error instanceof AgentError) throw error; // ContentInvalid: digest or size wrong
-      throw new AgentError('ContentFetchFailed', `cannot fetch revision ${revision} from the hub: ${messageOf(error)}`, {
+      throw new AgentError('ContentFetchFailed', `cannot fetch revision ${revision} from the hub: ${describeHubFailure(error)}`, {
         cause: error,
         retryable: true,
       });

@@ -1,4 +1,5 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { REASON_METADATA_KEY } from '@flotilla/proto';
 import { DomainError, type ErrorCategory } from '../platform/errors/domain-error.js';
 import { asTransientError } from '../platform/errors/transient-error.js';
 
@@ -13,8 +14,8 @@ const CODES: Record<ErrorCategory, status> = {
   Internal: status.INTERNAL,
 };
 
-/** Trailing metadata key carrying the machine-readable reason. */
-export const REASON_METADATA_KEY = 'flotilla-reason';
+/** Trailing metadata key carrying the machine-readable reason (shared with the agent). */
+export { REASON_METADATA_KEY } from '@flotilla/proto';
 
 export function toGrpcError(error: unknown): Partial<ServiceError> & { code: status; details: string } {
   const metadata = new Metadata();
