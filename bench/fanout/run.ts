@@ -179,11 +179,14 @@ async function phase(hub: TestHub, pid: number, name: string, indexes: number[],
   const t0 = Date.now();
   const revisions = await putBundles(hub, indexes, version);
   const { doneAt, peakRssKiB } = await until(pid, name, async () => (await readyAt(hub, revisions)) >= expected);
-  const after = await counters(hub, pid);
+  return measured(name, expected, (doneAt - t0) / 1000, peakRssKiB, before, await counters(hub, pid));
+}
+
+function measured(name: string, deployments: number, seconds: number, peakRssKiB: number, before: Counters, after: Counters): Phase {
   return {
     name,
-    deployments: expected,
-    seconds: (doneAt - t0) / 1000,
+    deployments,
+    seconds,
     cpuSeconds: after.cpu - before.cpu,
     peakRssMiB: peakRssKiB / 1024,
     xacts: after.xacts - before.xacts,
@@ -214,20 +217,7 @@ async function resyncPhase(hub: TestHub, pid: number): Promise<Phase> {
     ),
   );
   const seconds = (Date.now() - t0) / 1000;
-  const after = await counters(hub, pid);
-  return {
-    name: '3. every cluster re-reports all statuses unchanged (60 s resync)',
-    deployments: N * B,
-    seconds,
-    cpuSeconds: after.cpu - before.cpu,
-    peakRssMiB: rssKiB(pid) / 1024,
-    xacts: after.xacts - before.xacts,
-    rows: after.rows - before.rows,
-    redis: after.redis - before.redis,
-    wcharMiB: (after.wchar - before.wchar) / 1048576,
-    fetches: after.fetches - before.fetches,
-    fetchedMiB: (after.fetchedBytes - before.fetchedBytes) / 1048576,
-  };
+  return measured('3. every cluster re-reports all statuses unchanged (60 s resync)', N * B, seconds, rssKiB(pid), before, await counters(hub, pid));
 }
 
 function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {

@@ -259,10 +259,14 @@ describe('agent end to end', () => {
     await a.agent.kill();
     const restartedAt = new Date();
     a.agent.start();
+    // Back online and Ready. (An unchanged report writes nothing, so the deployment's reportedAt, the time its
+    // status last changed, stays put: the cluster's lastSeenAt shows the restarted agent is back.)
     await eventually(async () => {
       const s = (await statusOf(app)).get(a.cluster.name);
       expect(s.state).toBe('Ready');
-      expect(new Date(s.reportedAt).getTime()).toBeGreaterThan(restartedAt.getTime());
+      const cluster = (await hub.api('GET', `/api/v1/clusters/${s.clusterId}`)).body;
+      expect(cluster.connection).toBe('online');
+      expect(new Date(cluster.lastSeenAt).getTime()).toBeGreaterThan(restartedAt.getTime());
     }, WAIT);
     const after = await snapshot();
     const logsSinceRestart = a.agent.logs().slice(logLength);

@@ -22,7 +22,7 @@ export const deploymentSchema = z
     message: z.string(),
     desiredRevision: z.string(),
     appliedRevision: z.string().nullable(),
-    reportedAt: z.string().nullable(),
+    reportedAt: z.string().nullable().meta({ description: 'When the stored status last changed (an unchanged report writes nothing); null before the first report' }),
   })
   .meta({ id: 'Deployment' });
 
