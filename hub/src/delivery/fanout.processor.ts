@@ -4,7 +4,9 @@ import type { Job } from 'bullmq';
 import { DeploymentFanout } from './deployment-fanout.service.js';
 import { FANOUT_QUEUE, FanoutQueue, type FanoutJob } from './fanout.queue.js';
 
-@Processor(FANOUT_QUEUE)
+// Several fan-outs at once: each locks only its bundle, and the clusters' generation rows last and in id order,
+// so they overlap everything but that final write (50 bundles changed at once ran one after another).
+@Processor(FANOUT_QUEUE, { concurrency: 4 })
 export class FanoutProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(FanoutProcessor.name);
 
