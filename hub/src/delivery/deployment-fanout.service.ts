@@ -3,6 +3,7 @@ import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
 import type { LabelSelector, Labels } from '@flotilla/core';
+import { retryOnConflict } from './deadlock-retry.js';
 import { raiseGenerations } from './desired-generation.js';
 import { planDeployments } from './deployment-plan.js';
 
@@ -19,7 +20,7 @@ export class DeploymentFanout {
   ) {}
 
   async reconcileBundle(bundleId: string): Promise<string[]> {
-    const affected = await this.prisma.$transaction(async (tx) => {
+    const affected = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       // Serialises fan-outs of the same bundle across workers and replicas.
       const locked = await tx.$queryRaw<{ revision_id: string; targets: BundleTarget[] }[]>`
         SELECT revision_id, targets FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`;
@@ -48,14 +49,14 @@ export class DeploymentFanout {
       if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
       await raiseGenerations(tx, plan.affectedClusters);
       return plan.affectedClusters;
-    });
+    }));
     await this.notify(affected);
     return affected;
   }
 
   /** Recomputes one cluster's deployments over every bundle (labels changed, cluster joined). */
   async reconcileCluster(clusterId: string): Promise<boolean> {
-    const changed = await this.prisma.$transaction(async (tx) => {
+    const changed = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const cluster = await tx.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, labels: true } });
       if (!cluster) return false;
       const [groups, bundles, existing] = await Promise.all([
@@ -79,7 +80,7 @@ export class DeploymentFanout {
       const changed = create.length > 0 || stale.length > 0;
       if (changed) await raiseGenerations(tx, [clusterId]);
       return changed;
-    });
+    }));
     if (changed) await this.notify([clusterId]);
     return changed;
   }

@@ -12,14 +12,16 @@ export type Db = Pick<PrismaService, '$executeRaw' | '$queryRaw'>;
  * happened to the pub/sub event.
  *
  * Rows are locked in id order so that concurrent fan-outs over overlapping
- * clusters cannot deadlock each other.
+ * clusters do not deadlock each other, and with FOR NO KEY UPDATE, which does
+ * not conflict with the key-share locks that inserting deployments (foreign
+ * key to clusters) takes on the same rows.
  */
 export async function raiseGenerations(db: Db, clusterIds: readonly string[]): Promise<void> {
   const ids = [...new Set(clusterIds)].sort();
   if (ids.length === 0) return;
   await db.$executeRaw`
     UPDATE clusters SET desired_generation = desired_generation + 1
-    WHERE id IN (SELECT id FROM clusters WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE)`;
+    WHERE id IN (SELECT id FROM clusters WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE)`;
 }
 
 /** Raises the generation of every cluster that has a deployment of the bundle. */
