@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       FLOTILLA_AGENT_NAMESPACE: 'flotilla-system',
     }),
   );
-  await eventually(async () => (await api('GET', '/api/v1/clusters?selector=env%3Ddemo')).length === 1, { timeoutMs: 60_000, description: 'agent registered' });
+  await eventually(async () => (await api('GET', '/api/v1/clusters?selector=env%3Ddemo')).items?.length === 1, { timeoutMs: 60_000, description: 'agent registered' });
 
   const dir = repoPath('examples/hello');
   const manifests = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8')).join('\n---\n');
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     },
     { timeoutMs: 120_000, description: 'bundle hello Ready' },
   );
-  log(`bundle hello is Ready on ${status.clusters.map((c: { clusterName: string }) => c.clusterName).join(', ')}`);
+  log(`bundle hello is Ready on ${status.items.map((c: { clusterName: string }) => c.clusterName).join(', ')}`);
   log(`try:  curl -H "authorization: Bearer ${adminToken}" ${hubUrl}/api/v1/bundles/hello/status`);
   // The harness's own kubectl (the machine may have none on PATH), by absolute path so the hint runs as printed.
   const kubectl = cachedToolPath('kubectl') ?? 'kubectl';
