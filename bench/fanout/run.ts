@@ -20,12 +20,13 @@
  * /proc/<pid>/io: sockets and logs), content fetched by the clusters.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { query } from '../../test/support/database.ts';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { repoPath } from '../../test/support/paths.ts';
+import { cpuSeconds, findHubPid, procStatus } from '../support/proc.ts';
 import type { WorkerConfig, WorkerStats } from './clusters.ts';
 
 const { values: opts } = parseArgs({
@@ -42,28 +43,9 @@ const B = Number(opts.bundles);
 const W = Math.min(Number(opts.workers), N);
 const TIMEOUT_MS = Number(opts['timeout-s']) * 1000;
 const GOAL_SECONDS = 15;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const log = (line: string) => process.stderr.write(`fanout: ${line}\n`);
 
-function hubPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('hub/dist/main.js')) return Number(entry);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  throw new Error('hub process not found');
-}
-const cpuSeconds = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-};
-const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const rssKiB = (pid: number) => procStatus(pid).VmRSS ?? 0;
 const wchar = (pid: number) => Number(/wchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
 const redisCommands = () => Number(/total_commands_processed:(\d+)/.exec(execFileSync('redis-cli', ['-h', '127.0.0.1', 'info', 'stats'], { encoding: 'utf8' }))?.[1] ?? NaN);
 
@@ -271,7 +253,7 @@ function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
 async function main(): Promise<void> {
   log(`starting hub; ${N} clusters in ${W} workers, ${B} bundles`);
   const hub = await startHub();
-  const pid = hubPid();
+  const pid = findHubPid();
   const stopAll = async () => {
     for (const w of workers) w.proc.kill('SIGKILL');
     await hub.dispose();

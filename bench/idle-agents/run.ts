@@ -54,6 +54,7 @@ import { repoPath } from '../../test/support/paths.ts';
 import { makeServerTls } from '../../test/support/tls.ts';
 import type { WorkerConfig, WorkerStats } from './agents.ts';
 import { Inspector, summarize, type CpuProfile } from './profile.ts';
+import { cpuSeconds, findHubPid, procStatus } from '../support/proc.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -113,23 +114,8 @@ const GOAL_CPU_PERCENT = 5;
 
 // ---------------------------------------------------------------- /proc helpers
 
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-function procStatus(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const m = /^(\w+):\s+(\d+)\s*kB/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
 
-/** utime + stime of the process (all threads), in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 function openFiles(pid: number): { sockets: number; total: number } {
   let sockets = 0;
@@ -178,21 +164,6 @@ function maxOpenFiles(): number {
   return Number(line?.split(/\s+/)[3] ?? 0);
 }
 
-/** The hub started by startHub is our child running hub/dist/main.js. */
-function findHubPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('hub/dist/main.js')) return Number(entry);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  throw new Error('hub process not found among the children of this process');
-}
 
 /** Changes when a teammate rebuilds the hub or proto while a row runs. */
 function distStamp(): string {

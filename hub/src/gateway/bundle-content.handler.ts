@@ -54,11 +54,9 @@ export class BundleContentHandler {
     if (!isRevision(revision)) {
       throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
     }
-    // Same answer for "not yours" and "does not exist": no probing of other clusters' content.
-    const notAssigned = () => new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
     // The cluster's open stream on this replica knows what it was sent; otherwise ask PostgreSQL.
     const total = knownSize ?? (await this.assignments.assignedSize(principal.clusterId, revision));
-    if (total === undefined) throw notAssigned();
+    if (total === undefined) throw notAssigned(revision);
     const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
     for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
       const chunk = await chunkAt(offset);
@@ -74,7 +72,7 @@ export class BundleContentHandler {
   private async whole(revision: string): Promise<(offset: number) => Promise<Buffer>> {
     const { content, hit } = await this.cache.get(revision, async () => {
       const row = await this.prisma.bundleRevision.findUnique({ where: { id: revision }, select: { content: true } });
-      if (!row) throw new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
+      if (!row) throw notAssigned(revision);
       this.metrics.contentDatabaseBytes.inc(row.content.length);
       return Buffer.from(row.content);
     });
@@ -92,6 +90,11 @@ export class BundleContentHandler {
     if (offset === 0) this.metrics.contentCache.inc({ result: 'uncached' });
     return chunk;
   }
+}
+
+/** Same answer for "not yours" and "does not exist": no probing of other clusters' content. */
+function notAssigned(revision: string): DomainError {
+  return new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
 }
 
 /** Resolves true on `drain`, false when the client cancelled or the stream ended first. */
