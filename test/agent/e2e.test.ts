@@ -259,8 +259,10 @@ describe('agent end to end', () => {
     await a.agent.kill();
     const restartedAt = new Date();
     a.agent.start();
-    // Back online and Ready. (An unchanged report writes nothing, so the deployment's reportedAt, the time its
-    // status last changed, stays put: the cluster's lastSeenAt shows the restarted agent is back.)
+    // Back online and Ready. The restarted agent's own log says it reconnected: the hub's lastSeenAt alone can
+    // move after the kill (the presence flush of the old stream's last heartbeat). An unchanged report writes
+    // nothing, so the deployment's reportedAt, the time its status last changed, stays put.
+    await eventually(() => expect(a.agent.logs().slice(logLength)).toContain('connected to the hub'), WAIT);
     await eventually(async () => {
       const s = (await statusOf(app)).get(a.cluster.name);
       expect(s.state).toBe('Ready');
