@@ -183,6 +183,9 @@ describe('bundle delivery', () => {
     [{ resources: [configMap('a')], targets: [{}] }, 'InvalidTarget', 'targets[0]'],
     [{ resources: [configMap('a')], targets: [{ clusterGroup: 'no-such-group' }] }, 'InvalidTarget', 'targets[0].clusterGroup'],
     [{ resources: [configMap('a')], targets: [], options: { comparePatches: [{ jsonPointers: ['spec.replicas'] }] } }, 'ValidationFailed', 'body.options.comparePatches.0.jsonPointers.0'],
+    // Compare patches travel in every desired state of every targeted cluster: bounded (issue 9).
+    [{ resources: [configMap('a')], targets: [], options: { comparePatches: Array.from({ length: 65 }, () => ({ jsonPointers: ['/data'] })) } }, 'ValidationFailed', 'body.options.comparePatches'],
+    [{ resources: [configMap('a')], targets: [], options: { comparePatches: [{ jsonPointers: [`/${'x'.repeat(300)}`] }] } }, 'ValidationFailed', 'body.options.comparePatches.0.jsonPointers.0'],
   ])('rejects a bad bundle %j with %s on %s and changes nothing', async (input, error, field) => {
     // An existing bundle of this test's own, which the bad PUT must leave as it was.
     const name = unique('web');

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCategory, number> = {
   PermissionDenied: 403,
   NotFound: 404,
   Conflict: 409,
+  ResourceExhausted: 429,
   Unavailable: 503,
   Internal: 500,
 };

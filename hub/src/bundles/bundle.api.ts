@@ -17,13 +17,23 @@ export const bundleTargetSchema = z
   .strictObject({ clusterName: z.string().optional(), clusterSelector: labelSelectorSchema.optional(), clusterGroup: z.string().optional() })
   .meta({ id: 'BundleTarget', description: 'Every field given must match; the bundle targets a cluster when any entry matches' });
 
+/**
+ * Compare patches travel in every desired state of every targeted cluster, so
+ * they are bounded: at most 64 per bundle, 32 pointers each, 256 characters a
+ * pointer (≤ 0.5 MiB per bundle in the worst case, a few hundred bytes in practice).
+ */
+const MAX_COMPARE_PATCHES = 64;
+const identityField = z.string().max(253, 'must be at most 253 characters').optional();
 export const comparePatchSchema = z
   .strictObject({
-    apiVersion: z.string().optional(),
-    kind: z.string().optional(),
-    namespace: z.string().optional(),
-    name: z.string().optional(),
-    jsonPointers: z.array(z.string().regex(/^(\/([^~/]|~[01])*)+$/, 'must be an RFC 6901 JSON pointer such as /spec/replicas')).min(1),
+    apiVersion: identityField,
+    kind: identityField,
+    namespace: identityField,
+    name: identityField,
+    jsonPointers: z
+      .array(z.string().max(256, 'must be at most 256 characters').regex(/^(\/([^~/]|~[01])*)+$/, 'must be an RFC 6901 JSON pointer such as /spec/replicas'))
+      .min(1)
+      .max(32, 'at most 32 pointers per compare patch'),
   })
   .meta({ id: 'ComparePatch', description: 'Fields to ignore when detecting drift (Fleet diff.comparePatches)' });
 
@@ -33,7 +43,7 @@ export const bundleOptionsSchema = z
     keepResources: z.boolean().optional(),
     correctDrift: z.boolean().optional(),
     allowEmpty: z.boolean().optional(),
-    comparePatches: z.array(comparePatchSchema).optional(),
+    comparePatches: z.array(comparePatchSchema).max(MAX_COMPARE_PATCHES, `at most ${MAX_COMPARE_PATCHES} compare patches per bundle`).optional(),
   })
   .meta({ id: 'BundleOptions' });
 

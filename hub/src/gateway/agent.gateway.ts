@@ -23,7 +23,13 @@ import { AssignmentSource } from './assignment.source.js';
 import { BundleContentHandler } from './bundle-content.handler.js';
 import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authenticator.js';
 import { toGrpcError } from './grpc-status.js';
+import { DomainError } from '../platform/errors/domain-error.js';
+import { stalled } from './streams/flow-controlled.writer.js';
 import { validateReport } from './report.validation.js';
+import { LatestStateWriter } from './streams/latest-state.writer.js';
+
+/** gRPC status of a stream the hub ends: revoke → register again; close → reconnect; stalled → reconnect (and read). */
+const END_CODES = { revoke: status.UNAUTHENTICATED, close: status.UNAVAILABLE, stalled: status.RESOURCE_EXHAUSTED } as const;
 
 /** Implements flotilla.v1.AgentService: Watch, ReportStatus, Heartbeat. */
 @Injectable()
@@ -76,8 +82,9 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   };
 
   private async getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
+    let principal: ClusterPrincipal | undefined;
     try {
-      const principal = await this.auth.authenticate(call.metadata);
+      principal = await this.auth.authenticate(call.metadata);
       const known = this.sessions
         .forCluster(principal.clusterId)
         .map((s) => s.assignedRevisionSize(call.request.revision))
@@ -85,6 +92,8 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       await this.content.send(principal, call, known);
       this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'ok' });
     } catch (error) {
+      if (error instanceof DomainError && error.reason === 'TooManyStreams') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'limit' });
+      if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`GetBundleContent of cluster ${principal?.clusterId} dropped: ${error.message}`);
       call.emit('error', this.rejected('GetBundleContent', error));
     }
   }
@@ -98,17 +107,30 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.metrics.agentCalls.inc({ method: 'Watch', result: 'ok' });
+    // Every message after the first (session) is a whole desired state, superseding the one before.
+    const writer = new LatestStateWriter<WatchResponse>(call, this.config.streams.stallSeconds * 1000, () => {
+      this.metrics.streamsDropped.inc({ stream: 'Watch', reason: 'stalled' });
+      this.logger.warn(`Watch of cluster ${principal.clusterId} dropped: its agent read nothing for ${this.config.streams.stallSeconds} s`);
+      session.close(stalled(this.config.streams.stallSeconds * 1000).message, 'stalled');
+    });
     const session = new WatchSession({
       principal,
       agentKnownGeneration: call.request.knownGeneration,
       batcher: this.batcher,
-      send: (state) => call.write({ event: { $case: 'desiredState', value: state } }),
+      send: (state) => writer.write({ event: { $case: 'desiredState', value: state } }),
       end: (kind, details) => {
         close();
-        call.emit('error', { code: kind === 'revoke' ? status.UNAUTHENTICATED : status.UNAVAILABLE, details });
+        call.emit('error', { code: END_CODES[kind], details });
       },
     });
     const remove = this.sessions.add(session);
+    // A newer stream of the same cluster replaces the oldest beyond the bound (an agent that reconnected
+    // before the hub saw its old connection die, or one opening streams it never reads).
+    const mine = this.sessions.forCluster(principal.clusterId);
+    for (const old of mine.slice(0, Math.max(0, mine.length - this.config.streams.watchPerCluster))) {
+      this.metrics.streamsDropped.inc({ stream: 'Watch', reason: 'replaced' });
+      old.close(`replaced by a newer Watch stream of this cluster (at most ${this.config.streams.watchPerCluster} per cluster on a hub replica)`);
+    }
     this.metrics.streamsOpen.set(this.sessions.size);
     let removed = false;
     const close = () => {
@@ -123,7 +145,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     call.on('error', close);
     try {
       await this.presence.markConnected(principal.clusterId, call.request.agentVersion);
-      call.write({
+      writer.write({
         event: {
           $case: 'session',
           value: {

@@ -10,6 +10,8 @@ import { HubMetrics } from '../platform/metrics/metrics.js';
 import { AssignmentSource } from './assignment.source.js';
 import type { ClusterPrincipal } from './cluster-authenticator.js';
 import { RevisionContentCache } from './revision-content.cache.js';
+import { FlowControlledWriter } from './streams/flow-controlled.writer.js';
+import { PerClusterLimiter } from './streams/per-cluster.limiter.js';
 
 /** Chunk size: well under gRPC's default 4 MiB message limit on the agent side. */
 export const CONTENT_CHUNK_BYTES = 1024 * 1024;
@@ -19,13 +21,22 @@ type ContentCall = ServerWritableStream<GetBundleContentRequest, GetBundleConten
 /**
  * Streams a revision's content to a cluster it is assigned to. Revisions up
  * to the cache's item bound are read once and shared by every stream;
- * larger ones are read from PostgreSQL one chunk at a time, so a stream
- * holds at most a chunk or two of them. A client that goes away mid-stream
- * ends the handler at once (no wait on `drain` that never comes).
+ * larger ones are read from PostgreSQL one chunk at a time.
+ *
+ * Bounds (issue 9): a cluster has at most `streams.contentPerCluster` content
+ * streams open on this replica (more → RESOURCE_EXHAUSTED `TooManyStreams`; a
+ * slot is held until the stream has really ended, so a stalled one counts);
+ * each stream holds at most `streams.contentBufferBytes` written but unsent;
+ * a reader that takes nothing for `streams.stallSeconds` is dropped
+ * (RESOURCE_EXHAUSTED `StreamStalled`), and one that goes away ends the
+ * handler at once.
  */
 @Injectable()
 export class BundleContentHandler {
   private readonly cache: RevisionContentCache;
+  private readonly perCluster: PerClusterLimiter;
+  private readonly bufferBytes: number;
+  private readonly stallMs: number;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -34,6 +45,9 @@ export class BundleContentHandler {
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.cache = new RevisionContentCache(config.contentCacheBytes);
+    this.perCluster = new PerClusterLimiter(config.streams.contentPerCluster, 'content streams');
+    this.bufferBytes = config.streams.contentBufferBytes;
+    this.stallMs = config.streams.stallSeconds * 1000;
   }
 
   /**
@@ -41,9 +55,15 @@ export class BundleContentHandler {
    *   assigning it (skips the database check; a revision assigned moments ago is still this cluster's content).
    */
   async send(principal: ClusterPrincipal, call: ContentCall, knownSize?: number): Promise<void> {
+    const release = this.perCluster.acquire(principal.clusterId);
+    // Released when the stream has really ended (sent, or the peer gone), not when this handler returns.
+    for (const event of ['finish', 'cancelled', 'close'] as const) call.once(event, release);
     this.metrics.contentStreamsActive.inc();
     try {
       await this.stream(principal, call, knownSize);
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === 'StreamStalled') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'stalled' });
+      throw error;
     } finally {
       this.metrics.contentStreamsActive.dec();
     }
@@ -58,13 +78,12 @@ export class BundleContentHandler {
     const total = knownSize ?? (await this.assignments.assignedSize(principal.clusterId, revision));
     if (total === undefined) throw notAssigned(revision);
     const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
+    const writer = new FlowControlledWriter(call, this.bufferBytes, this.stallMs);
     for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
       const chunk = await chunkAt(offset);
-      if (call.cancelled || call.destroyed) return;
+      if (writer.isGone) return;
       const first = offset === 0;
-      const ok = call.write({ chunk, totalSize: first ? total : 0, revision: first ? revision : '' });
-      // Respect HTTP/2 flow control instead of buffering the revision in memory.
-      if (!ok && !(await drainedOrGone(call))) return;
+      if (!(await writer.write({ chunk, totalSize: first ? total : 0, revision: first ? revision : '' }, chunk.length))) return;
     }
     call.end();
   }
@@ -95,24 +114,4 @@ export class BundleContentHandler {
 /** Same answer for "not yours" and "does not exist": no probing of other clusters' content. */
 function notAssigned(revision: string): DomainError {
   return new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
-}
-
-/** Resolves true on `drain`, false when the client cancelled or the stream ended first. */
-function drainedOrGone(call: ContentCall): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (drained: boolean) => () => {
-      call.off('drain', onDrain);
-      call.off('cancelled', onGone);
-      call.off('close', onGone);
-      call.off('error', onGone);
-      resolve(drained && !call.cancelled);
-    };
-    const onDrain = done(true);
-    const onGone = done(false);
-    call.once('drain', onDrain);
-    call.once('cancelled', onGone);
-    call.once('close', onGone);
-    call.once('error', onGone);
-    if (call.cancelled || call.destroyed) onGone();
-  });
 }

@@ -10,6 +10,7 @@ const CODES: Record<ErrorCategory, status> = {
   PermissionDenied: status.PERMISSION_DENIED,
   NotFound: status.NOT_FOUND,
   Conflict: status.ALREADY_EXISTS,
+  ResourceExhausted: status.RESOURCE_EXHAUSTED,
   Unavailable: status.UNAVAILABLE,
   Internal: status.INTERNAL,
 };

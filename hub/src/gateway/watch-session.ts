@@ -4,6 +4,9 @@ import type { ClusterPrincipal } from './cluster-authenticator.js';
 import type { DesiredStateBatcher } from './desired-state.batcher.js';
 import { desiredState, mustSend, type DesiredStateSnapshot } from './desired-state.js';
 
+/** Why the hub ends a Watch: revoke (register again), close (reconnect), stalled (the agent did not read). */
+export type WatchEnd = 'revoke' | 'close' | 'stalled';
+
 export interface WatchSessionDeps {
   principal: ClusterPrincipal;
   /** Generation the agent said it holds when it opened the stream. */
@@ -13,7 +16,7 @@ export interface WatchSessionDeps {
   /** Writes one message on the stream. */
   send: (state: DesiredState) => void;
   /** Ends the stream with a gRPC status. */
-  end: (kind: 'revoke' | 'close', message: string) => void;
+  end: (kind: WatchEnd, message: string) => void;
 }
 
 /**
@@ -74,8 +77,8 @@ export class WatchSession implements AgentSession {
     this.end('revoke', message);
   }
 
-  close(message: string): void {
-    this.end('close', message);
+  close(message: string, kind: Exclude<WatchEnd, 'revoke'> = 'close'): void {
+    this.end(kind, message);
   }
 
   /** The stream ended (by the peer or by us): no more writes. */
@@ -83,7 +86,7 @@ export class WatchSession implements AgentSession {
     this.closed = true;
   }
 
-  private end(kind: 'revoke' | 'close', message: string): void {
+  private end(kind: WatchEnd, message: string): void {
     if (this.closed) return;
     this.closed = true;
     this.deps.end(kind, message);

@@ -47,6 +47,14 @@ export const envSchema = z
     FLOTILLA_DESIRED_STATE_RECHECK_SECONDS: seconds.default(10),
     /** Memory for revision content shared by the streams of all clusters (bytes). Default 268435456 (256 MiB). */
     FLOTILLA_CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
+    /** GetBundleContent streams one cluster may have open at once on a replica (the agent fetches one at a time). Default 4. */
+    FLOTILLA_CONTENT_STREAMS_PER_CLUSTER: z.coerce.number().int().min(1).max(1000).default(4),
+    /** Bytes a content stream may have written but not yet sent to its agent. Default 2097152 (2 MiB, two chunks). */
+    FLOTILLA_CONTENT_STREAM_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(2 * 1024 * 1024),
+    /** Watch streams one cluster may hold open on a replica; a newer one closes the oldest. Default 2. */
+    FLOTILLA_WATCH_STREAMS_PER_CLUSTER: z.coerce.number().int().min(1).max(100).default(2),
+    /** A stream whose agent reads nothing for this long is dropped (RESOURCE_EXHAUSTED). Default 60. */
+    FLOTILLA_STREAM_STALL_SECONDS: seconds.default(60),
     /**
      * A bundle revision that no bundle and no deployment has referenced for
      * this long is deleted by the revision GC sweep. Default 3600 (1 hour).

@@ -12,6 +12,8 @@ export interface HubConfig {
   streamRecheckSeconds: number;
   desiredStateRecheckSeconds: number;
   contentCacheBytes: number;
+  /** Bounds of agent streams (issue 9): per-cluster concurrency, buffered bytes, how long a stalled reader is kept. */
+  streams: { contentPerCluster: number; contentBufferBytes: number; watchPerCluster: number; stallSeconds: number };
   /** Unreferenced bundle revisions are deleted after this long. */
   revisionGcGraceSeconds: number;
   /** Interval of the revision GC sweep. */
@@ -65,6 +67,12 @@ function fromEnv(e: HubEnv): HubConfig {
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
+    streams: {
+      contentPerCluster: e.FLOTILLA_CONTENT_STREAMS_PER_CLUSTER,
+      contentBufferBytes: e.FLOTILLA_CONTENT_STREAM_BUFFER_BYTES,
+      watchPerCluster: e.FLOTILLA_WATCH_STREAMS_PER_CLUSTER,
+      stallSeconds: e.FLOTILLA_STREAM_STALL_SECONDS,
+    },
     revisionGcGraceSeconds: e.FLOTILLA_REVISION_GC_GRACE_SECONDS,
     revisionGcIntervalSeconds: e.FLOTILLA_REVISION_GC_INTERVAL_SECONDS,
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,

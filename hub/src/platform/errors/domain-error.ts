@@ -10,6 +10,7 @@ export type ErrorCategory =
   | 'PermissionDenied'
   | 'NotFound'
   | 'Conflict'
+  | 'ResourceExhausted'
   | 'Unavailable'
   | 'Internal';
 
@@ -40,6 +41,8 @@ export const ERROR_REASONS = {
   ClusterNameTaken: 'Conflict',
   ClusterGroupInUse: 'Conflict',
   DependencyUnavailable: 'Unavailable',
+  TooManyStreams: 'ResourceExhausted',
+  StreamStalled: 'ResourceExhausted',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

@@ -30,6 +30,12 @@ export class HubMetrics {
     help: 'GetBundleContent streams being served on this hub replica',
     registers: [this.registry],
   });
+  readonly streamsDropped = new Counter({
+    name: 'flotilla_agent_streams_dropped_total',
+    help: 'Agent streams the hub ended to bound its memory, by stream (Watch, GetBundleContent) and reason (stalled: the agent read nothing for FLOTILLA_STREAM_STALL_SECONDS; replaced: a newer Watch of the same cluster went over FLOTILLA_WATCH_STREAMS_PER_CLUSTER; limit: refused, too many at once)',
+    labelNames: ['stream', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly contentDatabaseBytes = new Counter({
     name: 'flotilla_content_database_bytes_total',
     help: 'Bundle revision content bytes read from PostgreSQL to stream to agents',
