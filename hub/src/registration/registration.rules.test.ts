@@ -85,14 +85,15 @@ describe('agentLabelKeyPatternProblem', () => {
 });
 
 describe('attachDecision', () => {
+  const c1 = { id: 'c1', name: 'edge-1' };
   it('re-attaches an existing identity only with a token bound to that cluster', () => {
-    expect(attachDecision('c1', 'c1')).toBe('reattach');
-    expect(attachDecision(null, 'c1')).toBe('identity-taken');
-    expect(attachDecision('c2', 'c1')).toBe('identity-taken');
+    expect(attachDecision('c1', c1)).toEqual({ kind: 'reattach', cluster: c1 });
+    expect(attachDecision(null, c1)).toEqual({ kind: 'identity-taken', cluster: c1 });
+    expect(attachDecision('c2', c1)).toEqual({ kind: 'identity-taken', cluster: c1 });
   });
   it('creates new identities with unbound tokens only', () => {
-    expect(attachDecision(null, undefined)).toBe('create');
-    expect(attachDecision('c1', undefined)).toBe('token-bound-elsewhere');
+    expect(attachDecision(null, null)).toEqual({ kind: 'create' });
+    expect(attachDecision('c1', null)).toEqual({ kind: 'token-bound-elsewhere', clusterId: 'c1' });
   });
 });
 

@@ -24,11 +24,15 @@ export function tokenRejection(token: TokenState, now: Date): TokenRejection | u
  * whatever its connection (online, offline, revoked); a bound token does
  * nothing else; an unbound token only creates clusters.
  */
-export type AttachDecision = 'create' | 'reattach' | 'identity-taken' | 'token-bound-elsewhere';
+export type AttachDecision<C extends { id: string }> =
+  | { kind: 'create' }
+  | { kind: 'reattach'; cluster: C }
+  | { kind: 'identity-taken'; cluster: C }
+  | { kind: 'token-bound-elsewhere'; clusterId: string };
 
-export function attachDecision(tokenClusterId: string | null, existingClusterId: string | undefined): AttachDecision {
-  if (existingClusterId !== undefined) return tokenClusterId === existingClusterId ? 'reattach' : 'identity-taken';
-  return tokenClusterId === null ? 'create' : 'token-bound-elsewhere';
+export function attachDecision<C extends { id: string }>(tokenClusterId: string | null, existing: C | null): AttachDecision<C> {
+  if (existing) return tokenClusterId === existing.id ? { kind: 'reattach', cluster: existing } : { kind: 'identity-taken', cluster: existing };
+  return tokenClusterId === null ? { kind: 'create' } : { kind: 'token-bound-elsewhere', clusterId: tokenClusterId };
 }
 
 /** What a token says about labels: its own (authoritative) and which keys the agent may add. */

@@ -107,13 +107,14 @@ export class RegistrationService {
         reportRefusal(this.metrics, { reason: error.reason as RegistrationRefusal['reason'], tokenId: token.id, peer: input.peer, ...refusal });
         return error;
       };
-      const decision = attachDecision(token.clusterId, existing?.id);
-      if (decision === 'identity-taken') {
-        throw refuse(identityTaken(input.clusterIdentity, existing!), { clusterId: existing!.id, clusterName: existing!.name });
+      const decision = attachDecision(token.clusterId, existing);
+      if (decision.kind === 'identity-taken') {
+        const { id, name } = decision.cluster;
+        throw refuse(identityTaken(input.clusterIdentity, decision.cluster), { clusterId: id, clusterName: name });
       }
-      if (decision === 'token-bound-elsewhere') {
-        const bound = await tx.cluster.findUnique({ where: { id: token.clusterId! }, select: { name: true } });
-        throw refuse(tokenBoundElsewhere(token.clusterId!, bound?.name), { clusterId: token.clusterId!, clusterName: bound?.name });
+      if (decision.kind === 'token-bound-elsewhere') {
+        const bound = await tx.cluster.findUnique({ where: { id: decision.clusterId }, select: { name: true } });
+        throw refuse(tokenBoundElsewhere(decision.clusterId, bound?.name), { clusterId: decision.clusterId, clusterName: bound?.name });
       }
       const tokenLabels = token.labels as Labels;
       const labelProblem = agentLabelsProblem(input.labels, { labels: tokenLabels, agentLabelKeys: token.agentLabelKeys as string[] | null });
