@@ -295,7 +295,7 @@ describe('agent end to end', () => {
     expect(revoked.status).toBeLessThan(300);
     const rejected = 'the hub rejected the cluster credential';
     await eventually(() => expect(b.agent.logs()).toContain(rejected), WAIT);
-    expect(b.agent.logs()).toContain('delete Secret flotilla-agent-credential and restart the agent with a new registration token');
+    expect(b.agent.logs()).toContain('delete Secret flotilla-agent-credential and restart the agent with a registration token issued for this cluster');
 
     await editByHand(b.kube, cmPath('guarded', 'default'), { data: { v: '2' } });
     await eventually(async () => expect((await read(b.kube, cmPath('guarded', 'default'))).data).toEqual({ v: '1' }), WAIT);

@@ -1,8 +1,13 @@
 /**
- * First start of a real agent process whose credential Secret cannot be
- * written yet (its namespace does not exist): it must not spend the
- * registration token until it can keep the credential it would get.
+ * Registration of a real agent process: on first start while its credential
+ * Secret cannot be written yet (its namespace does not exist) it must not
+ * spend the registration token until it can keep the credential it would get;
+ * after the Secret is lost, its cluster's identity re-attaches only with a
+ * token bound to the cluster (issue #9).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREDENTIAL_SECRET } from '../../agent/src/connection/credential.store.ts';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
@@ -17,6 +22,8 @@ let hub: TestHub;
 let cluster: Cluster;
 let kube: KubeClient;
 let agent: AgentProcess | undefined;
+let reattaching: AgentProcess | undefined;
+let tokenDir: string | undefined;
 
 beforeAll(async () => {
   agentBuilt();
@@ -26,6 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
+  await reattaching?.stop();
+  if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
   kube?.close();
   await cluster?.stop();
   await hub?.dispose();
@@ -71,5 +80,57 @@ describe('agent registration', () => {
     // The dry-run that proved the Secret writable stored nothing of its own: the stored credential is the hub's.
     const secret = await read(kube, `/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`);
     expect(Buffer.from(secret.data.credential, 'base64').toString()).toMatch(/^flt_cl_/);
+  }, 120_000);
+
+  it('after its credential Secret is lost, is refused with what to do (slowly, not in a loop), and re-attaches with a token bound to its cluster', async () => {
+    // Every agent here runs on the same test cluster, so with the same identity: start from an empty hub.
+    await agent?.stop();
+    for (const c of (await hub.api('GET', '/api/v1/clusters')).body.items) await hub.api('DELETE', `/api/v1/clusters/${c.id}`);
+    const namespace = `agent-${rand()}`;
+    await createNamespace(kube, namespace);
+    tokenDir = mkdtempSync(join(tmpdir(), 'flotilla-token-'));
+    const tokenFile = join(tokenDir, 'token');
+    const unbound = (await hub.api('POST', '/api/v1/registration-tokens', {})).body;
+    writeFileSync(tokenFile, unbound.token);
+    const clusterName = `reg-${rand()}`;
+    reattaching = agentProcess({
+      hubAddress: hub.grpcAddress,
+      caFile: hub.tls!.caFile,
+      kubeconfigPath: cluster.kubeconfigPath,
+      clusterName,
+      namespace,
+      env: { FLOTILLA_REGISTRATION_TOKEN_FILE: tokenFile, FLOTILLA_REJECTED_RETRY_SECONDS: '2' },
+    });
+    const secretPath = `/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`;
+    reattaching.start();
+    await eventually(async () => expect(await read(kube, secretPath)).toBeDefined(), { timeoutMs: 30_000 });
+    const [registered] = (await hub.api('GET', '/api/v1/clusters')).body.items;
+    expect(registered.name).toBe(clusterName);
+
+    await reattaching.stop();
+    await kube.request('DELETE', secretPath);
+    const mark = reattaching.logs().length;
+    const since = () => reattaching!.logs().slice(mark);
+    const restartedAt = Date.now();
+    reattaching.start();
+    const refused = 'the hub refused to register this cluster';
+    await eventually(() => expect(since()).toContain(refused), { timeoutMs: 30_000 });
+    expect(since()).toContain(`ask the platform team for a registration token issued for cluster ${clusterName}, or to deregister it`);
+    expect(since()).toContain('give the agent a registration token issued for this cluster');
+    expect(await read(kube, secretPath)).toBeUndefined();
+
+    const bound = (await hub.api('POST', '/api/v1/registration-tokens', { clusterId: registered.id })).body;
+    writeFileSync(tokenFile, bound.token);
+    await eventually(async () => expect(await read(kube, secretPath)).toBeDefined(), { timeoutMs: 30_000 });
+    await eventually(() => expect(since()).toContain('connected to the hub'), { timeoutMs: 30_000 });
+    const clusters = (await hub.api('GET', '/api/v1/clusters')).body.items;
+    expect(clusters.map((c: { id: string }) => c.id)).toEqual([registered.id]);
+    const tokens = (await hub.api('GET', '/api/v1/registration-tokens')).body.items;
+    expect(tokens.find((t: { id: string }) => t.id === unbound.id).uses).toBe(1);
+    expect(tokens.find((t: { id: string }) => t.id === bound.id).uses).toBe(1);
+    // Refused at most once per FLOTILLA_REJECTED_RETRY_SECONDS (2 s), not in a tight loop.
+    const refusals = since().split(refused).length - 1;
+    expect(refusals).toBeGreaterThanOrEqual(1);
+    expect(refusals).toBeLessThanOrEqual(Math.ceil((Date.now() - restartedAt) / 2000) + 1);
   }, 120_000);
 });

@@ -91,12 +91,13 @@ describe('agent API over TLS', () => {
     expect((await stream.ended).code).toBe(status.UNAUTHENTICATED);
   });
 
-  it('re-registration rotates the credential: the old stream closes, the new one works', async () => {
+  it('re-registration (with a token bound to the cluster) rotates the credential: the old stream closes, the new one works', async () => {
     const identity = uid();
     const first = await register(hub, { token, identity });
     const oldStream = watch(hub, first.credential);
     await eventually(() => expect(oldStream.events.length).toBeGreaterThan(0));
-    const second = await register(hub, { token, identity });
+    const bound = (await hub.api('POST', '/api/v1/registration-tokens', { clusterId: first.clusterId })).body.token;
+    const second = await register(hub, { token: bound, identity });
     expect(second.clusterId).toBe(first.clusterId);
     expect(second.credential).not.toBe(first.credential);
     expect((await oldStream.ended).code).toBe(status.UNAUTHENTICATED);

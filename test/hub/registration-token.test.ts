@@ -72,18 +72,23 @@ describe('registration tokens', () => {
     expect(Number(count!.n)).toBe(3);
   });
 
-  it('creates exactly one cluster per identity, and re-registration re-attaches it', async () => {
-    const { token } = await createToken({ labels: { env: 'dev', team: 'a' } });
+  it('creates exactly one cluster per identity; concurrent first registrations do not re-attach it (the unique-violation retry is refused)', async () => {
+    const { id, token } = await createToken({ labels: { env: 'dev', team: 'a' } });
     const identity = uid();
     const concurrent = await Promise.allSettled(
       Array.from({ length: 4 }, () => register(hub, { token, identity, labels: { region: 'eu' }, name: 'edge-a' })),
     );
-    const ids = new Set(concurrent.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ clusterId: string }>).value.clusterId));
-    expect(ids.size).toBe(1);
+    const ok = concurrent.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ clusterId: string }>[];
+    expect(ok).toHaveLength(1);
+    const refused = await Promise.all(
+      concurrent.filter((r) => r.status === 'rejected').map((r) => grpcFailure(Promise.reject((r as PromiseRejectedResult).reason))),
+    );
+    expect(refused.map((r) => r.reason)).toEqual(['ClusterIdentityTaken', 'ClusterIdentityTaken', 'ClusterIdentityTaken']);
     const [count] = await query<{ n: string }>(hub.database.url, 'SELECT count(*) AS n FROM clusters WHERE identity = $1', [identity]);
     expect(Number(count!.n)).toBe(1);
-    const [clusterId] = [...ids];
-    const cluster = await hub.api('GET', `/api/v1/clusters/${clusterId}`);
+    const [row] = await query<{ uses: number }>(hub.database.url, 'SELECT uses FROM registration_tokens WHERE id = $1', [id]);
+    expect(row!.uses).toBe(1);
+    const cluster = await hub.api('GET', `/api/v1/clusters/${ok[0]!.value.clusterId}`);
     expect(cluster.body).toMatchObject({ name: 'edge-a', labels: { env: 'dev', team: 'a', region: 'eu' }, connection: 'pending' });
   });
 

@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { REASON_METADATA_KEY } from '@flotilla/proto';
 import { describe, expect, it } from 'vitest';
-import { classifyRegisterFailure, RegistrationRequestRejectedError, TokenRejectedError } from './registration.errors.js';
+import { classifyRegisterFailure, ClusterIdentityTakenError, RegistrationRequestRejectedError, TokenRejectedError } from './registration.errors.js';
 
 function grpcError(code: status, details: string, reason: string): Error {
   const metadata = new Metadata();
@@ -23,6 +23,13 @@ describe('classifyRegisterFailure', () => {
     expect(error).toBeInstanceOf(RegistrationRequestRejectedError);
     expect(error?.message).toBe('registration request rejected: cluster_name "A_B" must be a DNS label (field cluster_name)');
     expect(error?.failure).toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'ValidationFailed' });
+  });
+
+  it('calls ALREADY_EXISTS with reason ClusterIdentityTaken a taken identity, keeping the hub\'s message', () => {
+    const details = 'cluster identity u1 is already registered as cluster edge-1 (c1); ...: ask the platform team for a registration token issued for cluster edge-1, or to deregister it';
+    const error = classifyRegisterFailure(grpcError(status.ALREADY_EXISTS, details, 'ClusterIdentityTaken'));
+    expect(error).toBeInstanceOf(ClusterIdentityTakenError);
+    expect(error?.failure).toEqual({ code: 'ALREADY_EXISTS', details, reason: 'ClusterIdentityTaken' });
   });
 
   it('leaves transient failures to the retry loop', () => {

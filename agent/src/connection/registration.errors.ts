@@ -28,11 +28,34 @@ export class RegistrationRequestRejectedError extends Error {
   }
 }
 
+/**
+ * The hub already has a cluster with this agent's identity and the token is
+ * not bound to it (issue #9): the agent lost its credential Secret (or another
+ * install runs on the same cluster). Only a token issued for that cluster, or
+ * deregistering it on the hub, gets past this.
+ */
+export class ClusterIdentityTakenError extends Error {
+  readonly failure: HubFailure;
+
+  constructor(failure: HubFailure) {
+    super(`cluster identity taken: ${failure.details}`);
+    this.name = 'ClusterIdentityTakenError';
+    this.failure = failure;
+  }
+}
+
+/** Reason the hub sends (`flotilla-reason`) with ALREADY_EXISTS when the identity belongs to a cluster the token is not bound to. */
+export const CLUSTER_IDENTITY_TAKEN = 'ClusterIdentityTaken';
+
+export type RegisterRejection = TokenRejectedError | RegistrationRequestRejectedError | ClusterIdentityTakenError;
+
 /** A terminal Register failure as a typed error, or undefined when it is worth retrying soon (hub unreachable, busy). */
-export function classifyRegisterFailure(error: unknown): TokenRejectedError | RegistrationRequestRejectedError | undefined {
+export function classifyRegisterFailure(error: unknown): RegisterRejection | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'number') return undefined;
-  if (TOKEN_REJECTED.has(code)) return new TokenRejectedError(hubFailure(error));
-  if (REQUEST_REJECTED.has(code)) return new RegistrationRequestRejectedError(hubFailure(error));
+  const failure = hubFailure(error);
+  if (code === status.ALREADY_EXISTS && failure.reason === CLUSTER_IDENTITY_TAKEN) return new ClusterIdentityTakenError(failure);
+  if (TOKEN_REJECTED.has(code)) return new TokenRejectedError(failure);
+  if (REQUEST_REJECTED.has(code)) return new RegistrationRequestRejectedError(failure);
   return undefined;
 }

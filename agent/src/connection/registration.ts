@@ -7,7 +7,7 @@ import { Backoff } from './backoff.js';
 import { CREDENTIAL_SECRET, type CredentialStore, type StoredCredential } from './credential.store.js';
 import type { HubClient } from './hub.client.js';
 import { hubFailure } from './hub-failure.js';
-import { classifyRegisterFailure, TokenRejectedError } from './registration.errors.js';
+import { classifyRegisterFailure, ClusterIdentityTakenError, TokenRejectedError } from './registration.errors.js';
 import { sleep } from './sleep.js';
 
 export interface RegistrationDeps {
@@ -65,7 +65,15 @@ export async function obtainCredential(deps: RegistrationDeps): Promise<StoredCr
       // the hub may be fixed. But say which one it was: a bad cluster name or
       // label is fixed in the agent's configuration, not with a new token.
       const rejected = classifyRegisterFailure(error);
-      if (rejected instanceof TokenRejectedError) {
+      if (rejected instanceof ClusterIdentityTakenError) {
+        logger.error(
+          `the hub refused to register this cluster: ${rejected.failure.details}. The hub already knows this cluster ` +
+            `(its Secret ${CREDENTIAL_SECRET} was lost, or another agent registered it): give the agent a registration token issued for this cluster ` +
+            '(FLOTILLA_REGISTRATION_TOKEN or its file; the agent rereads the file) or have the cluster deregistered on the hub',
+          { code: rejected.failure.code, reason: rejected.failure.reason, retryInSeconds: config.rejectedRetrySeconds },
+        );
+        await sleep(config.rejectedRetrySeconds * 1000, signal);
+      } else if (rejected instanceof TokenRejectedError) {
         logger.error('the hub rejected the registration token; create a new token on the hub and update FLOTILLA_REGISTRATION_TOKEN (or its file)', {
           ...rejected.failure,
           retryInSeconds: config.rejectedRetrySeconds,

@@ -63,7 +63,7 @@ export class WatchLoop {
     while (!signal.aborted) {
       const credential = await this.options.credential().catch(() => undefined);
       if (!credential) {
-        logger.error(`no cluster credential in Secret ${CREDENTIAL_SECRET}; restart the agent with a new registration token to register again`);
+        logger.error(`no cluster credential in Secret ${CREDENTIAL_SECRET}; restart the agent with a registration token issued for this cluster (or a new one if it was deregistered) to register again`);
         await sleep(this.options.rejectedRetryMs, signal);
         continue;
       }
@@ -73,7 +73,8 @@ export class WatchLoop {
       if (ended.code === status.UNAUTHENTICATED) {
         logger.error(
           `the hub rejected the cluster credential (${ended.details}). The cluster was revoked or registered again elsewhere: ` +
-            `delete Secret ${CREDENTIAL_SECRET} and restart the agent with a new registration token. ` +
+            `delete Secret ${CREDENTIAL_SECRET} and restart the agent with a registration token issued for this cluster ` +
+            '(POST /api/v1/registration-tokens with its clusterId; an unbound token cannot re-attach it). ' +
             'Meanwhile the agent keeps enforcing its last desired state',
           { reason: ended.reason, retryInSeconds: this.options.rejectedRetryMs / 1000 },
         );

@@ -3,6 +3,14 @@ import { isDnsSubdomain } from './dns-name.rules.js';
 /** Labels of a cluster or an object: key → value. */
 export type Labels = Record<string, string>;
 
+/**
+ * Most labels one cluster may carry, however they are set (registration
+ * token, agent at Register, PATCH). Bounds what every selector evaluation and
+ * stored row costs; 64 is well above what fleets use (Fleet clusters carry a
+ * handful) and far below what a hostile agent could send (issue #9).
+ */
+export const MAX_CLUSTER_LABELS = 64;
+
 // Kubernetes label syntax (k8s.io/apimachinery/pkg/util/validation):
 // key = optional DNS-1123 subdomain prefix + "/" + name of at most 63 chars;
 // value = at most 63 chars, alphanumeric at both ends.

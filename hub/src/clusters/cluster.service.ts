@@ -4,7 +4,7 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/h
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
-import { assertValidLabels } from '../target/label.validation.js';
+import { assertClusterLabelCount, assertValidLabels } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { selectorCondition } from './cluster-selector.sql.js';
@@ -84,6 +84,7 @@ export class ClusterService {
    */
   async patchLabels(id: string, patch: Record<string, string | null>): Promise<ClusterView> {
     const sets = Object.fromEntries(Object.entries(patch).filter((e): e is [string, string] => e[1] !== null));
+    assertClusterLabelCount(sets);
     assertValidLabels(sets);
     const updated = await this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ labels: Labels }[]>`SELECT labels FROM clusters WHERE id = ${id}::uuid FOR UPDATE`;
@@ -93,6 +94,8 @@ export class ClusterService {
         if (value === null) delete labels[key];
         else labels[key] = value;
       }
+      // Only growth is refused, so a cluster stored over the limit (before there was one) can still be trimmed.
+      if (Object.keys(labels).length > Object.keys(locked[0]!.labels).length) assertClusterLabelCount(labels);
       return tx.cluster.update({ where: { id }, data: { labels }, select: VIEW_FIELDS });
     });
     // Targets may depend on labels.

@@ -21,6 +21,7 @@ export class RegistrationHandler {
           labels: r.labels,
           agentVersion: r.agentVersion,
           clusterName: r.clusterName,
+          peer: call.getPeer(),
         })
         .then(
           (result) => {

@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MAX_CLUSTER_LABELS } from '@flotilla/core';
 import { pageQueryFields, pageSchema, tokenStatusField } from '../platform/http/pagination.js';
 import { errorResponses, idParams, json, labelsSchema } from '../platform/http/common.schemas.js';
 
@@ -8,7 +9,15 @@ export const createRegistrationTokenBody = z
     description: z.string().max(1024).optional(),
     ttlSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional().meta({ description: 'Lifetime; absent = never expires' }),
     maxUses: z.number().int().min(1).optional().meta({ description: 'Register calls allowed; absent = unlimited' }),
-    labels: labelsSchema.optional().meta({ description: 'Labels given to clusters that join with the token' }),
+    labels: labelsSchema.optional().meta({ description: `Labels given to clusters that join with the token (at most ${MAX_CLUSTER_LABELS}); the agent cannot change them` }),
+    clusterId: z.uuid({ message: 'must be a UUID' }).nullable().optional().meta({
+      description:
+        'Bind the token to this existing cluster: it can then only re-attach that cluster (e.g. after its agent lost its credential Secret, or after a revoke). Absent/null = the token only registers new clusters',
+    }),
+    agentLabelKeys: z.array(z.string().max(320)).max(MAX_CLUSTER_LABELS).nullable().optional().meta({
+      description:
+        'Label keys the agent may set at Register: exact keys, or prefixes ending in "*" (`topology.kubernetes.io/*`). Absent/null = any key the token does not set; [] = none. Other agent labels are refused (AgentLabelNotAllowed)',
+    }),
   })
   .meta({ id: 'CreateRegistrationToken' });
 
@@ -19,6 +28,8 @@ export const registrationTokenSchema = z
     id: z.uuid(),
     description: z.string(),
     labels: labelsSchema,
+    clusterId: z.uuid().nullable(),
+    agentLabelKeys: z.array(z.string()).nullable(),
     expiresAt: z.string().nullable(),
     maxUses: z.number().nullable(),
     uses: z.number(),

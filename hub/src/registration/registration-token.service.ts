@@ -5,7 +5,8 @@ import { NEWEST_FIRST, newestFirstAfter, newestFirstKey, toPage, type Page, type
 import { DomainError } from '../platform/errors/domain-error.js';
 import { issueToken } from '../security/secret-token.js';
 import type { Labels } from '@flotilla/core';
-import { assertValidLabels } from '../target/label.validation.js';
+import { assertClusterLabelCount, assertValidLabels } from '../target/label.validation.js';
+import { agentLabelKeyPatternProblem } from './registration.rules.js';
 
 export interface CreateRegistrationToken {
   description?: string;
@@ -14,12 +15,18 @@ export interface CreateRegistrationToken {
   /** Number of Register calls allowed; absent = unlimited. */
   maxUses?: number;
   labels?: Labels;
+  /** Bind the token to this cluster: it can only re-attach it. Absent/null = it only creates clusters. */
+  clusterId?: string | null;
+  /** Label keys the agent may set (exact, or prefix ending in `*`). Absent/null = any key the token does not set. */
+  agentLabelKeys?: string[] | null;
 }
 
 export interface RegistrationTokenView {
   id: string;
   description: string;
   labels: Labels;
+  clusterId: string | null;
+  agentLabelKeys: string[] | null;
   expiresAt: string | null;
   maxUses: number | null;
   uses: number;
@@ -33,7 +40,13 @@ export class RegistrationTokenService {
 
   /** Creates a token; the returned `token` is the only time the secret is visible. */
   async create(input: CreateRegistrationToken): Promise<RegistrationTokenView & { token: string }> {
+    assertClusterLabelCount(input.labels ?? {}, 'labels', 'a registration token');
     assertValidLabels(input.labels ?? {});
+    assertValidAgentLabelKeys(input.agentLabelKeys ?? []);
+    const clusterId = input.clusterId ?? null;
+    if (clusterId !== null && !(await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true } }))) {
+      throw new DomainError('ValidationFailed', `cluster ${clusterId} does not exist: a token can only be bound to a registered cluster`, { field: 'clusterId' });
+    }
     const issued = issueToken('reg');
     const row = await this.prisma.registrationToken.create({
       data: {
@@ -41,6 +54,8 @@ export class RegistrationTokenService {
         description: input.description ?? '',
         secretHash: issued.secretHash,
         labels: input.labels ?? {},
+        clusterId,
+        ...(input.agentLabelKeys ? { agentLabelKeys: input.agentLabelKeys } : {}),
         expiresAt: input.ttlSeconds ? new Date(Date.now() + input.ttlSeconds * 1000) : null,
         maxUses: input.maxUses ?? null,
       },
@@ -93,10 +108,19 @@ export class RegistrationTokenService {
   }
 }
 
+function assertValidAgentLabelKeys(patterns: readonly string[]): void {
+  patterns.forEach((pattern, index) => {
+    const problem = agentLabelKeyPatternProblem(pattern);
+    if (problem) throw new DomainError('ValidationFailed', `agentLabelKeys[${index}]: ${problem}`, { field: `agentLabelKeys[${index}]` });
+  });
+}
+
 function view(row: {
   id: string;
   description: string;
   labels: unknown;
+  clusterId: string | null;
+  agentLabelKeys: unknown;
   expiresAt: Date | null;
   maxUses: number | null;
   uses: number;
@@ -107,6 +131,8 @@ function view(row: {
     id: row.id,
     description: row.description,
     labels: row.labels as Labels,
+    clusterId: row.clusterId,
+    agentLabelKeys: (row.agentLabelKeys as string[] | null) ?? null,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     maxUses: row.maxUses,
     uses: row.uses,

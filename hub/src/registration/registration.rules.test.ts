@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
-import { registrationLabels, tokenRejection } from './registration.rules.js';
+import {
+  agentLabelKeyAllowed,
+  agentLabelKeyPatternProblem,
+  agentLabelsProblem,
+  attachDecision,
+  registrationLabels,
+  tokenRejection,
+} from './registration.rules.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const ok = { revokedAt: null, expiresAt: null, maxUses: null, uses: 0 };
@@ -18,12 +25,75 @@ describe('tokenRejection', () => {
 });
 
 describe('registrationLabels', () => {
-  it('lets the agent install override the token, and keeps hub edits of other keys', () => {
-    expect(registrationLabels({ team: 'a', env: 'old' }, { env: 'dev', tier: 'x' }, { env: 'prod' })).toEqual({
+  it('lets the token have the last word, then allowed agent labels, and keeps hub edits of other keys', () => {
+    expect(registrationLabels({ team: 'a', env: 'old', region: 'old' }, { env: 'dev', tier: 'x' }, { region: 'eu' })).toEqual({
       team: 'a',
-      env: 'prod',
+      env: 'dev',
       tier: 'x',
+      region: 'eu',
     });
+    // Even if a caller skipped agentLabelsProblem, the agent cannot override the token.
+    expect(registrationLabels({}, { env: 'dev' }, { env: 'prod' })).toEqual({ env: 'dev' });
+  });
+});
+
+describe('agentLabelsProblem', () => {
+  const dev = { labels: { env: 'dev' }, agentLabelKeys: null };
+  it('refuses an agent label that changes a token label, and accepts the same value', () => {
+    expect(agentLabelsProblem({ env: 'prod' }, dev)).toMatchObject({ key: 'env', message: expect.stringContaining('sets env=dev') });
+    expect(agentLabelsProblem({ env: 'dev', region: 'eu' }, dev)).toBeUndefined();
+  });
+  it('allows any other key when agentLabelKeys is null, none when it is []', () => {
+    expect(agentLabelsProblem({ anything: 'x' }, dev)).toBeUndefined();
+    expect(agentLabelsProblem({ region: 'eu' }, { labels: {}, agentLabelKeys: [] })).toMatchObject({
+      key: 'region',
+      message: expect.stringContaining('allows the agent no labels'),
+    });
+    expect(agentLabelsProblem({}, { labels: {}, agentLabelKeys: [] })).toBeUndefined();
+  });
+  it('names the first key outside the allowed list and what the list allows', () => {
+    const policy = { labels: { env: 'dev' }, agentLabelKeys: ['region', 'topology.kubernetes.io/*'] };
+    expect(agentLabelsProblem({ region: 'eu', 'topology.kubernetes.io/zone': 'a' }, policy)).toBeUndefined();
+    expect(agentLabelsProblem({ region: 'eu', zone: 'a' }, policy)).toMatchObject({
+      key: 'zone',
+      message: expect.stringContaining('only the label keys region, topology.kubernetes.io/*'),
+    });
+  });
+});
+
+describe('agentLabelKeyAllowed', () => {
+  it('matches exact keys, and prefixes for patterns ending in *', () => {
+    const patterns = ['region', 'topology.kubernetes.io/*', 'team-*'];
+    expect(['region', 'topology.kubernetes.io/zone', 'team-a', 'team-'].map((k) => agentLabelKeyAllowed(k, patterns))).toEqual([true, true, true, true]);
+    expect(['regions', 'topology.kubernetes.io', 'team', 'x'].map((k) => agentLabelKeyAllowed(k, patterns))).toEqual([false, false, false, false]);
+    expect(agentLabelKeyAllowed('x', null)).toBe(true);
+    expect(agentLabelKeyAllowed('x', [])).toBe(false);
+  });
+});
+
+describe('agentLabelKeyPatternProblem', () => {
+  it('accepts label keys and prefixes with one trailing *', () => {
+    for (const ok of ['region', 'example.com/owner', 'topology.kubernetes.io/*', 'team-*']) expect(agentLabelKeyPatternProblem(ok)).toBeUndefined();
+  });
+  it('rejects bad keys, a bare *, and * anywhere but the end', () => {
+    expect(agentLabelKeyPatternProblem('Bad key')).toContain('is invalid');
+    expect(agentLabelKeyPatternProblem('*')).toContain('leave agentLabelKeys out');
+    expect(agentLabelKeyPatternProblem('a*b')).toContain('is invalid');
+    expect(agentLabelKeyPatternProblem('a**')).toContain('is not a label key prefix');
+    expect(agentLabelKeyPatternProblem('a/b/*')).toContain('at most one "/"');
+  });
+});
+
+describe('attachDecision', () => {
+  const c1 = { id: 'c1', name: 'edge-1' };
+  it('re-attaches an existing identity only with a token bound to that cluster', () => {
+    expect(attachDecision('c1', c1)).toEqual({ kind: 'reattach', cluster: c1 });
+    expect(attachDecision(null, c1)).toEqual({ kind: 'identity-taken', cluster: c1 });
+    expect(attachDecision('c2', c1)).toEqual({ kind: 'identity-taken', cluster: c1 });
+  });
+  it('creates new identities with unbound tokens only', () => {
+    expect(attachDecision(null, null)).toEqual({ kind: 'create' });
+    expect(attachDecision('c1', null)).toEqual({ kind: 'token-bound-elsewhere', clusterId: 'c1' });
   });
 });
 

@@ -7,9 +7,10 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { issueToken, parseToken, secretMatches } from '../security/secret-token.js';
 import type { Labels } from '@flotilla/core';
-import { assertValidLabels } from '../target/label.validation.js';
+import { assertClusterLabelCount, assertValidLabels } from '../target/label.validation.js';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
-import { registrationLabels, tokenRejection } from './registration.rules.js';
+import { reportRefusal, type RegistrationRefusal } from './registration.audit.js';
+import { agentLabelsProblem, attachDecision, registrationLabels, tokenRejection } from './registration.rules.js';
 
 export interface RegisterInput {
   token: string;
@@ -17,6 +18,8 @@ export interface RegisterInput {
   labels: Labels;
   agentVersion: string;
   clusterName: string;
+  /** The caller's address (for the audit line of a refusal); never used to decide. */
+  peer?: string;
 }
 
 export interface RegisterResult {
@@ -31,13 +34,19 @@ export interface RegisterResult {
  * Turns a registration token into a cluster credential.
  *
  * Re-registration rules (modelled on Fleet, where the agent's client ID — the
- * kube-system UID — maps to exactly one Cluster):
- * - the same identity always re-attaches to the same Cluster, keeping its id,
- *   name, deployments and hub-side label edits; a new credential is issued and
- *   the previous one stops working at once (its stream is closed);
- * - a revoked cluster can come back this way with a valid token;
+ * kube-system UID — maps to exactly one Cluster), with the trust model of
+ * issue #9 (the identity is not a secret, so it proves nothing):
+ * - an identity that belongs to an existing cluster re-attaches only with a
+ *   token bound to that cluster (`clusterId`), whether it is online, offline or
+ *   revoked; it keeps its id, name, deployments and hub-side label edits, and a
+ *   new credential is issued while the previous one stops working at once.
+ *   Any other token is refused (ClusterIdentityTaken) and nothing changes;
+ * - a bound token re-attaches its cluster and does nothing else;
  * - a deregistered (deleted) cluster is gone: registering again creates a new one;
- * - every Register call consumes one use of the token, re-attachments included.
+ * - token labels are authoritative: the agent may add only the keys the token
+ *   allows (`agentLabelKeys`) and never change a token label (AgentLabelNotAllowed);
+ * - every successful Register consumes one use of the token, re-attachments
+ *   included; a refused one consumes none.
  */
 @Injectable()
 export class RegistrationService {
@@ -65,8 +74,9 @@ export class RegistrationService {
   /**
    * Two agents racing with the same identity (or the same requested name) both
    * see "no such cluster" and one insert hits a unique index; the loser's
-   * transaction rolled back, so running it again re-attaches (or picks the
-   * next free name) without losing a token use.
+   * transaction rolled back, so running it again applies every rule afresh:
+   * the identity now exists, so it is refused unless its token is bound to
+   * that cluster (or it picks the next free name), without losing a token use.
    */
   private async registerWithRetry(input: RegisterInput): Promise<RegisterResult> {
     for (let attempt = 1; ; attempt++) {
@@ -88,6 +98,40 @@ export class RegistrationService {
       if (!token || !secretMatches(parsed.secret, token.secretHash)) throw invalidToken();
       const rejection = tokenRejection(token, new Date());
       if (rejection) throw new DomainError(rejection, rejectionMessage(rejection));
+
+      // Every refusal comes before the token use is claimed and before any write.
+      // A retry after a unique violation runs all of this again, so a racing
+      // first registration of the same identity is refused here, not re-attached.
+      const existing = await tx.cluster.findUnique({ where: { identity: input.clusterIdentity }, select: { id: true, name: true, labels: true } });
+      const refuse = (error: DomainError, refusal: Omit<RegistrationRefusal, 'tokenId' | 'peer' | 'reason'>): DomainError => {
+        reportRefusal(this.metrics, { reason: error.reason as RegistrationRefusal['reason'], tokenId: token.id, peer: input.peer, ...refusal });
+        return error;
+      };
+      const decision = attachDecision(token.clusterId, existing);
+      if (decision.kind === 'identity-taken') {
+        const { id, name } = decision.cluster;
+        throw refuse(identityTaken(input.clusterIdentity, decision.cluster), { clusterId: id, clusterName: name });
+      }
+      if (decision.kind === 'token-bound-elsewhere') {
+        const bound = await tx.cluster.findUnique({ where: { id: decision.clusterId }, select: { name: true } });
+        throw refuse(tokenBoundElsewhere(decision.clusterId, bound?.name), { clusterId: decision.clusterId, clusterName: bound?.name });
+      }
+      const tokenLabels = token.labels as Labels;
+      const labelProblem = agentLabelsProblem(input.labels, { labels: tokenLabels, agentLabelKeys: token.agentLabelKeys as string[] | null });
+      if (labelProblem) {
+        throw refuse(new DomainError('AgentLabelNotAllowed', labelProblem.message, { field: `labels.${labelProblem.key}` }), {
+          clusterId: existing?.id,
+          clusterName: existing?.name,
+          labelKey: labelProblem.key,
+        });
+      }
+      const current = (existing?.labels ?? {}) as Labels;
+      const labels = registrationLabels(current, tokenLabels, input.labels);
+      // Only growth is refused, so a cluster stored over the limit (before there was one) can still re-attach.
+      if (Object.keys(labels).length > Object.keys(current).length) {
+        assertClusterLabelCount(labels, 'labels', 'the cluster (its current, token and agent labels together)');
+      }
+
       // Conditional increment: concurrent registrations cannot overshoot maxUses
       // because Postgres re-evaluates the WHERE clause after the row lock.
       const claimed = await tx.registrationToken.updateMany({
@@ -96,14 +140,12 @@ export class RegistrationService {
       });
       if (claimed.count === 0) throw new DomainError('RegistrationTokenExhausted', rejectionMessage('RegistrationTokenExhausted'));
 
-      const tokenLabels = token.labels as Labels;
-      const existing = await tx.cluster.findUnique({ where: { identity: input.clusterIdentity } });
       if (existing) {
         const credential = issueToken('cl', existing.id);
         await tx.cluster.update({
           where: { id: existing.id },
           data: {
-            labels: registrationLabels(existing.labels as Labels, tokenLabels, input.labels),
+            labels,
             credentialHash: credential.secretHash,
             credentialIssuedAt: new Date(),
             connection: 'pending',
@@ -127,7 +169,7 @@ export class RegistrationService {
           id: credential.id,
           name,
           identity: input.clusterIdentity,
-          labels: registrationLabels({}, tokenLabels, input.labels),
+          labels,
           credentialHash: credential.secretHash,
           credentialIssuedAt: new Date(),
           agentVersion: input.agentVersion,
@@ -149,7 +191,25 @@ function validate(input: RegisterInput): void {
   if (input.agentVersion.length > 64) {
     throw new DomainError('ValidationFailed', 'agent_version must be at most 64 characters', { field: 'agent_version' });
   }
+  // Counted before each label is checked: 20,000 labels are refused at once.
+  assertClusterLabelCount(input.labels);
   assertValidLabels(input.labels);
+}
+
+function identityTaken(identity: string, cluster: { id: string; name: string }): DomainError {
+  return new DomainError(
+    'ClusterIdentityTaken',
+    `cluster identity ${identity} is already registered as cluster ${cluster.name} (${cluster.id}); re-attaching it needs a registration token bound to that cluster: ` +
+      `ask the platform team for a registration token issued for cluster ${cluster.name}, or to deregister it`,
+  );
+}
+
+function tokenBoundElsewhere(clusterId: string, clusterName: string | undefined): DomainError {
+  const message =
+    clusterName === undefined
+      ? `registration token was issued for cluster ${clusterId}, which has been deregistered; ask the platform team for a new registration token`
+      : `registration token was issued for cluster ${clusterName} (${clusterId}) and can only re-attach that cluster, not register another one; ask the platform team for a registration token for new clusters`;
+  return new DomainError('RegistrationTokenClusterMismatch', message);
 }
 
 function invalidToken(): DomainError {

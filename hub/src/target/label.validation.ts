@@ -1,10 +1,18 @@
-import { labelsProblem, parseSelectorString, selectorProblem, SelectorSyntaxError, type LabelSelector, type Labels } from '@flotilla/core';
+import { labelsProblem, MAX_CLUSTER_LABELS, parseSelectorString, selectorProblem, SelectorSyntaxError, type LabelSelector, type Labels } from '@flotilla/core';
 import { DomainError } from '../platform/errors/domain-error.js';
 
 /** Throws InvalidLabels naming the first bad key or value (rules: @flotilla/core). */
 export function assertValidLabels(labels: Labels, field = 'labels'): void {
   const problem = labelsProblem(labels);
   if (problem) throw new DomainError('InvalidLabels', problem.message, { field: `${field}.${problem.key}` });
+}
+
+/** Throws InvalidLabels naming `field` when `labels` has more than MAX_CLUSTER_LABELS (64) entries; `what` says whose labels they are. */
+export function assertClusterLabelCount(labels: Labels, field = 'labels', what = 'a cluster'): void {
+  const count = Object.keys(labels).length;
+  if (count > MAX_CLUSTER_LABELS) {
+    throw new DomainError('InvalidLabels', `${what} may have at most ${MAX_CLUSTER_LABELS} labels, got ${count}`, { field });
+  }
 }
 
 /** Validates a structured selector as the Kubernetes API server would; throws InvalidSelector. */

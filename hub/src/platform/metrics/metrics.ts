@@ -14,6 +14,12 @@ export class HubMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly registrationRefused = new Counter({
+    name: 'flotilla_registration_refused_total',
+    help: 'Register calls refused by the trust rules (identity of another cluster, token bound elsewhere, agent label not allowed), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly agentCalls = new Counter({
     name: 'flotilla_agent_calls_total',
     help: 'Agent gRPC calls by method and result',
