@@ -4,6 +4,7 @@ import type {
   AgentServiceServer,
   GetBundleContentRequest,
   GetBundleContentResponse,
+  HeartbeatRequest,
   HeartbeatResponse,
   ReportStatusRequest,
   ReportStatusResponse,
@@ -23,7 +24,7 @@ import { AssignmentSource } from './assignment.source.js';
 import { BundleContentHandler } from './bundle-content.handler.js';
 import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authenticator.js';
 import { toGrpcError } from './grpc-status.js';
-import { validateReport } from './report.validation.js';
+import { validateAgentVersion, validateReport } from './report.validation.js';
 
 /** Implements flotilla.v1.AgentService: Watch, ReportStatus, Heartbeat. */
 @Injectable()
@@ -71,7 +72,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   readonly service: AgentServiceServer = {
     watch: (call) => void this.watch(call),
     reportStatus: (call, callback) => void this.unary('ReportStatus', call, callback, (p, r) => this.reportStatus(p, r)),
-    heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p) => this.heartbeat(p)),
+    heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p, r) => this.heartbeat(p, r)),
     getBundleContent: (call) => void this.getBundleContent(call),
   };
 
@@ -93,6 +94,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     let principal: ClusterPrincipal;
     try {
       principal = await this.auth.authenticate(call.metadata);
+      validateAgentVersion(call.request.agentVersion);
     } catch (error) {
       call.emit('error', this.rejected('Watch', error));
       return;
@@ -148,7 +150,8 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     return { accepted: await this.statuses.record(principal.clusterId, request.deployments) };
   }
 
-  private async heartbeat(principal: ClusterPrincipal): Promise<HeartbeatResponse> {
+  private async heartbeat(principal: ClusterPrincipal, request: HeartbeatRequest): Promise<HeartbeatResponse> {
+    validateAgentVersion(request.agentVersion);
     this.presence.markSeen(principal.clusterId);
     return { heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds };
   }
