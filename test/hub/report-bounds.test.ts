@@ -5,6 +5,7 @@
  * the field, the stored status stays as it was, and the hub logs no stack
  * trace. Secret values an agent sends in clear are not stored.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { DeploymentState } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { agentClient, credentialMetadata, grpcFailure, latestDesired, register, 
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
+import { repoPath } from '../support/paths.ts';
 
 let hub: TestHub;
 let credential: string;
@@ -129,6 +131,18 @@ describe('ReportStatus bounds', () => {
     const detail = await hub.api('GET', `/api/v1/deployments/${deploymentId}`);
     expect(JSON.stringify(detail.body)).not.toContain(password);
     expect(detail.body.resources[0]).toMatchObject({ kind: 'Secret', name: 'db', diffs: [{ path: '', desired: '"<redacted>"', live: '' }] });
+  });
+
+  it('scrubs Secret values from rows stored before the fix with the redact_stored_secret_diffs migration', async () => {
+    const password = Buffer.from('scrubbed-by-the-migration').toString('base64');
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'cm', state: 'Modified', message: '', diffs: [{ path: '/data/a', desired: '"1"', live: '"2"' }] };
+    const secret = { apiVersion: 'v1', kind: 'Secret', namespace: 'default', name: 'db', state: 'Modified', message: 'changed', diffs: [{ path: '/data/password', desired: JSON.stringify(password), live: '' }] };
+    await query(hub.database.url, "UPDATE deployments SET resources = $1::jsonb, report_hash = 'old' WHERE id = $2", [JSON.stringify([configMap, secret]), deploymentId]);
+    const dir = readdirSync(repoPath('prisma/migrations')).find((name) => name.endsWith('_redact_stored_secret_diffs'));
+    await query(hub.database.url, readFileSync(repoPath(`prisma/migrations/${dir}/migration.sql`), 'utf8'));
+    const after = (await query<{ resources: unknown; report_hash: string }>(hub.database.url, 'SELECT resources, report_hash FROM deployments WHERE id = $1', [deploymentId]))[0]!;
+    expect(after.report_hash).toBe('');
+    expect(after.resources).toEqual([configMap, { ...secret, diffs: [{ path: '/data/password', desired: '"<redacted>"', live: '' }] }]);
   });
 });
 
