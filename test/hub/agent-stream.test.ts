@@ -31,7 +31,7 @@ describe('agent API over TLS', () => {
     await eventually(async () => expect((await hub.api('GET', `/api/v1/clusters/${reg.clusterId}`)).body.connection).toBe('online'));
 
     // Statuses for deployments the cluster does not have are ignored, not stored.
-    const report = await reportStatus(hub, reg.credential, [{ deploymentId: 'not-mine', appliedRevision: 'r', state: 1, reason: '', message: '', resources: [] }]);
+    const report = await reportStatus(hub, reg.credential, [{ deploymentId: 'not-mine', appliedRevision: '', state: 1, reason: '', message: '', resources: [] }]);
     expect(report.accepted).toBe(0);
     await expect(heartbeat(hub, reg.credential)).resolves.toEqual({ heartbeatIntervalSeconds: 30 });
     stream.cancel();

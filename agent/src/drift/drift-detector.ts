@@ -1,10 +1,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { apiErrorMessage, DriftCheckError, httpStatusOf, isRetryableStatus } from './drift.errors.js';
-import type { ComparePatch, DriftResult, DryRunApplier } from './drift.types.js';
+import type { ComparePatch, DriftResult, DryRunApplier, FieldDiff } from './drift.types.js';
 import { diffValues } from './field-diff.js';
 import { ignoredPointers, removePointers } from './ignore-rules.js';
 import { jsonText, type JsonObject } from './json-value.js';
 import { normalize } from './normalize.js';
+import { redactDrift } from './secret-redaction.js';
 
 /** Field manager the agent applies with; drift is judged against what this manager would set. */
 export const AGENT_FIELD_MANAGER = 'flotilla-agent';
@@ -13,6 +14,8 @@ export const AGENT_FIELD_MANAGER = 'flotilla-agent';
 export interface DetectDriftOptions {
   /** Field manager of the dry-run; must be the one the agent applies with. Default `flotilla-agent`. */
   fieldManager?: string;
+  /** Key of the hashes in redacted Secret values (`keyedMarker`). Default: a random key made once per process. */
+  redactionKey?: Uint8Array;
 }
 
 /**
@@ -41,10 +44,13 @@ export interface DetectDriftOptions {
  * @param desired the manifest as the agent applies it
  * @param live the object in the cluster; `undefined` when it does not exist
  * @param rules ignore rules; those that select `desired` apply
+ * Secret values never leave this function in clear (issue #9): every result
+ * goes through {@link redactDrift}, the one place diffs are produced.
+ *
  * @returns drifted with one diff per changed field (values from the dry-run as
  *   `desired`); when `live` is missing, a single diff at path `''` with the
- *   desired object as `desired` and `''` as `live` (ignore rules do not hide a
- *   deleted object)
+ *   desired object as `desired` (a marker for a Secret) and `''` as `live`
+ *   (ignore rules do not hide a deleted object)
  * @throws DriftCheckError when the dry-run fails
  */
 export async function detectDrift(
@@ -54,14 +60,15 @@ export async function detectDrift(
   rules: ComparePatch[],
   options: DetectDriftOptions = {},
 ): Promise<DriftResult> {
+  const redacted = (diffs: FieldDiff[]) => redactDrift(desired.kind ?? '', diffs, options.redactionKey);
   if (live === undefined) {
-    return { drifted: true, diffs: [{ path: '', desired: jsonText(normalize(json(desired))), live: '' }] };
+    return { drifted: true, diffs: redacted([{ path: '', desired: jsonText(normalize(json(desired))), live: '' }]) };
   }
   const applied = await dryRunApply(api, desired, options.fieldManager ?? AGENT_FIELD_MANAGER);
   const pointers = ignoredPointers(rules, desired);
   const want = removePointers(normalize(json(applied)), pointers);
   const have = removePointers(normalize(json(live)), pointers);
-  const diffs = diffValues(want, have);
+  const diffs = redacted(diffValues(want, have));
   return { drifted: diffs.length > 0, diffs };
 }
 

@@ -9,3 +9,4 @@ export { diffValues } from './field-diff.js';
 export { filterIgnored, ignoredPointers, isIgnored, removePointers, ruleMatches } from './ignore-rules.js';
 export { escapeToken, formatPointer, isAtOrBelow, parsePointer, unescapeToken } from './json-pointer.js';
 export { LAST_APPLIED_ANNOTATION, normalize } from './normalize.js';
+export { keyedMarker, redactDrift } from './secret-redaction.js';

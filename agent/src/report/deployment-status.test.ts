@@ -61,4 +61,13 @@ describe('deploymentStatus', () => {
     const waiting = deploymentStatus('d', '', { reason: 'ContentFetchFailed', message: 'hub unreachable', waiting: true }, []);
     expect(waiting.state).toBe(DeploymentState.DEPLOYMENT_STATE_WAIT_APPLIED);
   });
+
+  it('keeps each diff value within the hub\'s bound (4 KiB), as JSON that says how long it was', () => {
+    const big = JSON.stringify('a"'.repeat(500_000));
+    const s = deploymentStatus('d', '', undefined, [{ ref: ref('web'), drift: { drifted: true, diffs: [{ path: '/data/config', desired: big, live: '"small"' }] } }]);
+    const [diff] = s.resources[0]!.diffs;
+    expect(diff!.desired.length).toBeLessThanOrEqual(4000);
+    expect(JSON.parse(diff!.desired)).toMatch(new RegExp(`^"a\\\\"a.*… \\(truncated, ${big.length} characters\\)$`));
+    expect(diff!.live).toBe('"small"');
+  });
 });

@@ -25,12 +25,31 @@ export interface DeploymentFailure {
   waiting?: boolean;
 }
 
+/** The hub refuses more than 100 diffs per resource (REPORT_LIMITS.diffsPerResource). */
 const MAX_DIFFS = 50;
-/** The hub refuses longer messages (REPORT_LIMITS.message). */
+/** The hub truncates longer messages (REPORT_LIMITS.message). */
 const MAX_MESSAGE = 4000;
+/**
+ * Diff values longer than this are cut before they are sent: one drifted
+ * 1 MiB ConfigMap value must not push a report past the hub's 16 MiB message
+ * limit (the hub keeps 4,096 characters of a value at most anyway).
+ */
+const MAX_DIFF_VALUE = 4000;
 
 function clip(text: string): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+}
+
+/**
+ * A diff value (JSON text) cut to at most MAX_DIFF_VALUE characters, still
+ * JSON: a string with the start of the value and its length. JSON text has
+ * no raw control characters, so escaping it at most doubles its length (a
+ * cut surrogate pair adds 4 more).
+ */
+function clipValue(json: string): string {
+  if (json.length <= MAX_DIFF_VALUE) return json;
+  const suffix = `… (truncated, ${json.length} characters)`;
+  return JSON.stringify(`${json.slice(0, Math.floor((MAX_DIFF_VALUE - suffix.length - 8) / 2))}${suffix}`);
 }
 
 /** The reported status of one object. */
@@ -44,7 +63,7 @@ function rawResourceStatus(result: ObjectResult): ResourceStatus {
   const base = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name, diffs: [] };
   if (result.applyError) return { ...base, state: DeploymentState.DEPLOYMENT_STATE_ERR_APPLIED, message: result.applyError.message };
   if (result.drift?.drifted) {
-    const diffs = result.drift.diffs.slice(0, MAX_DIFFS);
+    const diffs = result.drift.diffs.slice(0, MAX_DIFFS).map((d) => ({ path: d.path, desired: clipValue(d.desired), live: clipValue(d.live) }));
     const deleted = diffs.some((d) => d.path === '' && d.live === '');
     const what = deleted ? 'deleted from the cluster' : `changed in the cluster: ${diffs.map((d) => d.path).join(', ')}`;
     // E.g. why a correction was postponed.

@@ -4,6 +4,7 @@ import type {
   AgentServiceServer,
   GetBundleContentRequest,
   GetBundleContentResponse,
+  HeartbeatRequest,
   HeartbeatResponse,
   ReportStatusRequest,
   ReportStatusResponse,
@@ -25,7 +26,7 @@ import { ClusterAuthenticator, type ClusterPrincipal } from './cluster-authentic
 import { toGrpcError } from './grpc-status.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { stalled } from './streams/flow-controlled.writer.js';
-import { validateReport } from './report.validation.js';
+import { validateAgentVersion, validateReport } from './report.validation.js';
 import { LatestStateWriter } from './streams/latest-state.writer.js';
 
 /** gRPC status of a stream the hub ends: revoke → register again; close → reconnect; stalled → reconnect (and read). */
@@ -77,7 +78,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   readonly service: AgentServiceServer = {
     watch: (call) => void this.watch(call),
     reportStatus: (call, callback) => void this.unary('ReportStatus', call, callback, (p, r) => this.reportStatus(p, r)),
-    heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p) => this.heartbeat(p)),
+    heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p, r) => this.heartbeat(p, r)),
     getBundleContent: (call) => void this.getBundleContent(call),
   };
 
@@ -102,6 +103,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     let principal: ClusterPrincipal;
     try {
       principal = await this.auth.authenticate(call.metadata);
+      validateAgentVersion(call.request.agentVersion);
     } catch (error) {
       call.emit('error', this.rejected('Watch', error));
       return;
@@ -170,7 +172,8 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     return { accepted: await this.statuses.record(principal.clusterId, request.deployments) };
   }
 
-  private async heartbeat(principal: ClusterPrincipal): Promise<HeartbeatResponse> {
+  private async heartbeat(principal: ClusterPrincipal, request: HeartbeatRequest): Promise<HeartbeatResponse> {
+    validateAgentVersion(request.agentVersion);
     this.presence.markSeen(principal.clusterId);
     return { heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds };
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { redactSecretDiffs } from '@flotilla/core';
 import type { DeploymentStatus as ProtoStatus } from '@flotilla/proto';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -130,7 +131,9 @@ export class DeploymentStatusService {
   async deployment(id: string): Promise<DeploymentView & { resources: ResourceView[] }> {
     const row = await this.prisma.deployment.findUnique({ where: { id }, select: { ...VIEW_SELECT, resources: true } });
     if (!row) throw new DomainError('DeploymentNotFound', `deployment ${id} not found`);
-    return { ...view(row), resources: row.resources as unknown as ResourceView[] };
+    // Redacted on read too: rows stored before issue #9 may still hold Secret values (until the next report rewrites them).
+    const resources = (row.resources as unknown as ResourceView[]).map((r) => ({ ...r, diffs: redactSecretDiffs(r.kind, r.diffs) }));
+    return { ...view(row), resources };
   }
 }
 

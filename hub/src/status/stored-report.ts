@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { DeploymentStatus as ProtoStatus } from '@flotilla/proto';
+import { redactSecretDiffs } from '@flotilla/core';
+import type { DeploymentStatus as ProtoStatus, FieldDiff } from '@flotilla/proto';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import { FROM_PROTO, reportedState } from './deployment-state.js';
+import { REPORT_LIMITS } from './report.limits.js';
+import { clipJson, clipText } from './report-text.js';
 
 /** A deployment's status as stored, with the hash that tells whether a report changes it. */
 export interface StoredReport {
@@ -15,7 +18,12 @@ export interface StoredReport {
   hash: string;
 }
 
-/** What an agent's report of one deployment stores (pure). */
+/**
+ * What an agent's report of one deployment stores (pure), from a report that
+ * passed `validateReport`: Secret values redacted whatever the agent sent
+ * (issue #9; an old agent sends them in clear), messages and diff values
+ * truncated to `REPORT_LIMITS`.
+ */
 export function storedReport(desiredRevision: string, r: ProtoStatus): StoredReport {
   const resources = JSON.stringify(
     r.resources.map((res) => ({
@@ -24,13 +32,22 @@ export function storedReport(desiredRevision: string, r: ProtoStatus): StoredRep
       namespace: res.namespace,
       name: res.name,
       state: FROM_PROTO[res.state] ?? 'Pending',
-      message: res.message,
-      diffs: res.diffs.map((d) => ({ path: d.path, desired: d.desired, live: d.live })),
+      message: clipText(res.message, REPORT_LIMITS.resourceMessage),
+      diffs: storedDiffs(res.kind, res.diffs),
     })),
   );
   const state = reportedState(desiredRevision, r.appliedRevision, FROM_PROTO[r.state] ?? 'Pending');
+  const message = clipText(r.message, REPORT_LIMITS.message);
   const hash = createHash('sha256')
-    .update(JSON.stringify([r.appliedRevision, state, r.reason, r.message, resources]))
+    .update(JSON.stringify([r.appliedRevision, state, r.reason, message, resources]))
     .digest('base64url');
-  return { appliedRevision: r.appliedRevision, state, reason: r.reason, message: r.message, resources, hash };
+  return { appliedRevision: r.appliedRevision, state, reason: r.reason, message, resources, hash };
+}
+
+function storedDiffs(kind: string, diffs: readonly FieldDiff[]): FieldDiff[] {
+  return redactSecretDiffs(kind, diffs).map((d) => ({
+    path: d.path,
+    desired: clipJson(d.desired, REPORT_LIMITS.diffValue),
+    live: clipJson(d.live, REPORT_LIMITS.diffValue),
+  }));
 }
