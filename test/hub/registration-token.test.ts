@@ -104,6 +104,7 @@ describe('registration tokens', () => {
     [{ identity: '' }, 'cluster_identity'],
     [{ identity: 'x', name: 'Not_A_DNS_Label' }, 'cluster_name'],
     [{ identity: 'x', labels: { 'bad key!': 'v' } }, 'labels.bad key!'],
+    [{ identity: 'nul\u0000inside' }, 'cluster_identity'],
   ])('rejects bad Register input %j naming %s, and consumes no use', async (input, field) => {
     const { id, token } = await createToken({ maxUses: 1 });
     const failure = await grpcFailure(register(hub, { token, ...input }));
@@ -111,5 +112,6 @@ describe('registration tokens', () => {
     expect(failure.details).toContain(field);
     const [row] = await query<{ uses: number }>(hub.database.url, 'SELECT uses FROM registration_tokens WHERE id = $1', [id]);
     expect(row!.uses).toBe(0);
+    expect(hub.logs()).not.toContain('PrismaClient');
   });
 });

@@ -182,6 +182,10 @@ export class RegistrationService {
 }
 
 function validate(input: RegisterInput): void {
+  // PostgreSQL text cannot hold NUL: refuse it by field instead of failing the insert (issue 9).
+  for (const [field, value] of [['cluster_identity', input.clusterIdentity], ['agent_version', input.agentVersion]] as const) {
+    if (value.includes('\u0000')) throw new DomainError('ValidationFailed', `${field} must not contain NUL characters`, { field });
+  }
   if (!input.clusterIdentity || input.clusterIdentity.length > 253) {
     throw new DomainError('ValidationFailed', 'cluster_identity is required (at most 253 characters)', { field: 'cluster_identity' });
   }
