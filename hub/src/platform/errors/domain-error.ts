@@ -39,6 +39,7 @@ export const ERROR_REASONS = {
   ClusterGroupExists: 'Conflict',
   ClusterNameTaken: 'Conflict',
   ClusterGroupInUse: 'Conflict',
+  LastAdminToken: 'Conflict',
   DependencyUnavailable: 'Unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
