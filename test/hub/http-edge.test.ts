@@ -186,6 +186,15 @@ describe('concurrent create-or-replace of a bundle', () => {
   });
 });
 
+describe('concurrent creates by name elsewhere', () => {
+  it('answers 10 concurrent creates of one cluster group one 201 and nine 409 ClusterGroupExists, never 500', async () => {
+    const name = `race-${Date.now()}`;
+    const results = await Promise.all(Array.from({ length: 10 }, () => hub.api('POST', '/api/v1/cluster-groups', { name, selector: {} })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.error === 'ClusterGroupExists')).toBe(true);
+  });
+});
+
 describe('field types and ranges', () => {
   it.each([
     [{ ttlSeconds: 'x' }, 'body.ttlSeconds', 'must be an integer, not a string'],
@@ -226,6 +235,19 @@ describe('NUL characters', () => {
 
   it('logged no unhandled error or stack trace for any of them', () => {
     expect(hub.logs()).not.toMatch(/unhandled error|\n\s+at /);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents the body rules and the last admin token', async () => {
+    const doc = (await hub.api('GET', '/openapi.json', undefined, null)).body;
+    expect(doc.info.description).toContain('application/json');
+    expect(doc.info.description).toContain('256 KiB');
+    for (const [path, method] of [['/api/v1/registration-tokens', 'post'], ['/api/v1/bundles/{name}', 'put'], ['/api/v1/clusters/{id}', 'patch']] as const) {
+      expect(Object.keys(doc.paths[path][method].responses), `${method} ${path}`).toEqual(expect.arrayContaining(['413', '415']));
+    }
+    expect(Object.keys(doc.paths['/api/v1/clusters'].get.responses)).not.toContain('415');
+    expect(doc.paths['/api/v1/api-tokens/{id}'].delete.responses['409'].description).toContain('LastAdminToken');
   });
 });
 
