@@ -18,9 +18,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = new ConsoleLogger('flotilla-hub', { json: config.logFormat === 'json' });
   if (config.migrateOnStart) await migrateOnStart(config, logger);
+  // No global body parser: bodies are read per route after authentication, each
+  // within its route's limit (platform/http/json-body.interceptor.ts).
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
-  // Bundles carry their rendered manifests; 20 MiB bundles are a supported case.
-  app.useBodyParser('json', { limit: '64mb' });
+  app.disable('x-powered-by');
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   logger.log(`REST API listening on ${config.http.host}:${config.http.port}`);

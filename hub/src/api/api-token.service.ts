@@ -87,9 +87,27 @@ export class ApiTokenService implements OnApplicationBootstrap {
     return toPage(rows, page.limit, newestFirstKey, view);
   }
 
+  /**
+   * Revokes a token. Without a bootstrap token, the last active admin token is
+   * the only way left to administer the hub (the initial admin token is only
+   * created on an empty table), so revoking it is refused with 409
+   * LastAdminToken. With FLOTILLA_BOOTSTRAP_TOKEN set, that token is always an
+   * admin and is the way back in, so any stored token may be revoked.
+   */
   async revoke(id: string): Promise<void> {
-    const result = await this.prisma.apiToken.updateMany({ where: { id }, data: { revokedAt: new Date() } });
-    if (result.count === 0) throw new DomainError('ApiTokenNotFound', `API token ${id} not found`);
+    await this.prisma.$transaction(async (tx) => {
+      // Serialises revocations: two at once must not both count the other as the admin that remains.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('flotilla:api-token-revoke'))`;
+      const row = await tx.apiToken.findUnique({ where: { id }, select: { role: true, revokedAt: true } });
+      if (!row) throw new DomainError('ApiTokenNotFound', `API token ${id} not found`);
+      if (!this.bootstrapHash && row.role === 'admin' && !row.revokedAt) {
+        const otherAdmins = await tx.apiToken.count({ where: { role: 'admin', revokedAt: null, id: { not: id } } });
+        if (otherAdmins === 0) {
+          throw new DomainError('LastAdminToken', `API token ${id} is the last active admin token: create another admin token first (or configure FLOTILLA_BOOTSTRAP_TOKEN)`);
+        }
+      }
+      await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    });
   }
 }
 

@@ -14,9 +14,16 @@ export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
 
 export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
 
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(request: Request): string | undefined {
+  return request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}
+
 /**
  * Every route needs an API token. Reads (GET/HEAD) are open to the readonly
- * role; anything that changes state needs admin.
+ * role; anything that changes state needs admin. Guards run before any body
+ * is read (platform/http/json-body.interceptor.ts), so a request refused here
+ * never has its body held in memory.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
@@ -29,9 +36,7 @@ export class ApiAuthGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const principal = await this.tokens.authenticate(token);
+    const principal = await this.tokens.authenticate(bearerToken(request));
     request.principal = principal;
     const isRead = request.method === 'GET' || request.method === 'HEAD';
     if (principal.role !== 'admin' && (access === 'admin' || !isRead)) {

@@ -40,9 +40,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (error instanceof HttpException) {
-      // Framework errors: unknown route, malformed JSON, body too large.
+      // Transport errors: unknown route, body too large, wrong media type.
       const status = error.getStatus();
-      response.status(status).json({ error: httpReason(status), message: error.message } satisfies ErrorBody);
+      const body: ErrorBody = { error: httpReason(status), message: error.message };
+      const field = (error.getResponse() as { field?: unknown }).field;
+      if (typeof field === 'string') body.field = field;
+      response.status(status).json(body);
       return;
     }
     this.logger.error(`unhandled error: ${(error as Error)?.stack ?? String(error)}`);
@@ -53,6 +56,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 function httpReason(status: number): string {
   if (status === 404) return 'NotFound';
   if (status === 413) return 'PayloadTooLarge';
+  if (status === 415) return 'UnsupportedMediaType';
   if (status >= 400 && status < 500) return 'BadRequest';
   return 'Internal';
 }

@@ -1,16 +1,31 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { DomainError } from '../platform/errors/domain-error.js';
+import { Controller, Get, Header, Inject, Logger, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RedisConnections } from '../platform/redis/redis.module.js';
-import { Public } from './auth.guard.js';
+import { ApiTokenService } from './api-token.service.js';
+import { bearerToken, Public } from './auth.guard.js';
 import { OPENAPI_DOCUMENT } from './openapi.provider.js';
+
+/**
+ * Readiness as everyone sees it; the checks (which can name hosts, ports and
+ * driver errors) only with a valid API token, and in the log.
+ */
+export interface Readiness {
+  status: 'ready' | 'not-ready';
+  checks?: Record<string, string>;
+}
 
 /** Liveness, readiness, metrics and the OpenAPI document; no token needed. */
 @Controller()
 @Public()
 export class SystemController {
+  private readonly logger = new Logger(SystemController.name);
+  /** The last failure logged, so a probe every few seconds logs a failure once, not every time. */
+  private loggedFailure: string | undefined;
+
   constructor(
+    @Inject(ApiTokenService) private readonly tokens: ApiTokenService,
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(RedisConnections) private readonly redis: RedisConnections,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
@@ -23,15 +38,33 @@ export class SystemController {
   }
 
   @Get('readyz')
-  async ready(): Promise<{ status: 'ready'; checks: Record<string, string> }> {
+  async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
     const checks: Record<string, string> = {};
     const results = await Promise.allSettled([this.prisma.$queryRaw`SELECT 1`, this.redis.command.ping()]);
     checks.database = results[0].status === 'fulfilled' ? 'ok' : `failed: ${(results[0] as PromiseRejectedResult).reason}`;
     checks.redis = results[1].status === 'fulfilled' ? 'ok' : `failed: ${(results[1] as PromiseRejectedResult).reason}`;
-    if (results.some((r) => r.status === 'rejected')) {
-      throw new DomainError('DependencyUnavailable', `not ready: database ${checks.database}; redis ${checks.redis}`);
-    }
-    return { status: 'ready', checks };
+    const ready = !results.some((r) => r.status === 'rejected');
+    this.logTransition(ready ? undefined : `not ready: database ${checks.database}; redis ${checks.redis}`);
+    if (!ready) response.status(503);
+    const readiness: Readiness = { status: ready ? 'ready' : 'not-ready' };
+    return (await this.maySeeChecks(request)) ? { ...readiness, checks } : readiness;
+  }
+
+  /** Any valid API token (readonly too) may see the checks; a missing or bad one just does not. */
+  private async maySeeChecks(request: Request): Promise<boolean> {
+    const token = bearerToken(request);
+    if (!token) return false;
+    return this.tokens.authenticate(token).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private logTransition(failure: string | undefined): void {
+    if (failure === this.loggedFailure) return;
+    if (failure) this.logger.warn(failure);
+    else this.logger.log('ready again');
+    this.loggedFailure = failure;
   }
 
   @Get('metrics')

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Res
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { Page } from '../platform/http/pagination.js';
+import { BodyLimit, BUNDLE_BODY_LIMIT } from '../platform/http/body-limit.js';
 import { body, params, query } from '../platform/http/zod.pipe.js';
 import { bundleNameParams, listBundlesQuery, putBundleBody } from './bundle.api.js';
 import { BundleService, type BundleView } from './bundle.service.js';
@@ -11,6 +12,8 @@ export class BundleController {
   constructor(@Inject(BundleService) private readonly bundles: BundleService) {}
 
   @Put(':name')
+  // Bundles carry their rendered manifests; 20 MiB bundles are a supported case.
+  @BodyLimit(BUNDLE_BODY_LIMIT)
   async put(
     @Param(params(bundleNameParams)) p: { name: string },
     @Body(body(putBundleBody)) b: z.output<typeof putBundleBody>,

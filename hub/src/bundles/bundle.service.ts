@@ -69,6 +69,9 @@ export class BundleService {
       update: { unreferencedSince: null },
     });
     const { created, bundle, notify } = await this.prisma.$transaction(async (tx) => {
+      // PUTs of one name run one after another, as if sequential: without this, concurrent
+      // first PUTs all saw no bundle and raced to insert it (unique violations, two "created").
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`flotilla:bundle:${name}`}, 0))`;
       const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true } });
       const data = { targets: input.targets as unknown as Prisma.InputJsonValue, options: options as Prisma.InputJsonValue, revisionId: content.revision };
       const bundle = await tx.bundle.upsert({ where: { name }, create: { name, ...data }, update: data, include: WITH_REVISION });

@@ -2,13 +2,13 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MAX_CLUSTER_LABELS } from '@flotilla/core';
 import { pageQueryFields, pageSchema, tokenStatusField } from '../platform/http/pagination.js';
-import { errorResponses, idParams, json, labelsSchema } from '../platform/http/common.schemas.js';
+import { errorResponses, idParams, INT32_MAX, json, labelsSchema } from '../platform/http/common.schemas.js';
 
 export const createRegistrationTokenBody = z
   .strictObject({
     description: z.string().max(1024).optional(),
     ttlSeconds: z.number().int().min(60).max(366 * 24 * 3600).optional().meta({ description: 'Lifetime; absent = never expires' }),
-    maxUses: z.number().int().min(1).optional().meta({ description: 'Register calls allowed; absent = unlimited' }),
+    maxUses: z.number().int().min(1).max(INT32_MAX).optional().meta({ description: `Register calls allowed, 1..${INT32_MAX}; absent = unlimited` }),
     labels: labelsSchema.optional().meta({ description: `Labels given to clusters that join with the token (at most ${MAX_CLUSTER_LABELS}); the agent cannot change them` }),
     clusterId: z.uuid({ message: 'must be a UUID' }).nullable().optional().meta({
       description:

@@ -43,6 +43,7 @@ export const ERROR_REASONS = {
   ClusterGroupExists: 'Conflict',
   ClusterNameTaken: 'Conflict',
   ClusterGroupInUse: 'Conflict',
+  LastAdminToken: 'Conflict',
   DependencyUnavailable: 'Unavailable',
   TooManyStreams: 'ResourceExhausted',
   StreamStalled: 'ResourceExhausted',

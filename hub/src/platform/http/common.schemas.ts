@@ -21,6 +21,9 @@ export const errorSchema = z
   .object({ error: z.string(), message: z.string(), field: z.string().optional() })
   .meta({ id: 'Error', description: 'Every 4xx/5xx body: a reason code, a message, and the offending field when known' });
 
+/** Largest value of a PostgreSQL `integer` column (Prisma `Int`): a bound for every Int a request sets. */
+export const INT32_MAX = 2 ** 31 - 1;
+
 export const idParams = z.strictObject({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** Standard error responses of authenticated routes. */
