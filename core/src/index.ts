@@ -13,3 +13,8 @@ export * from './objects/object-ref.identity.js';
 export * from './revision/revision.digest.js';
 export * from './status/deployment-state.order.js';
 export * from './wire/compare-patch.wire.js';
+export * from './manifests/manifest.limits.js';
+export * from './manifests/manifest.error.js';
+export * from './manifests/manifest-depth.rules.js';
+export * from './manifests/manifest-object.rules.js';
+export * from './manifests/parse-manifests.js';

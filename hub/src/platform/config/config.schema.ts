@@ -54,6 +54,14 @@ export const envSchema = z
     FLOTILLA_REVISION_GC_GRACE_SECONDS: seconds.default(3600),
     /** How often the revision GC sweep runs. Default 300 (5 minutes). */
     FLOTILLA_REVISION_GC_INTERVAL_SECONDS: seconds.default(300),
+    /** Worker threads that parse bundle manifests off the event loop. Default 1. */
+    FLOTILLA_MANIFEST_PARSER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+    /** Parses that may wait for a parser thread; one more is refused with 503 ParserBusy. Default 4. */
+    FLOTILLA_MANIFEST_PARSER_QUEUE: z.coerce.number().int().min(0).default(4),
+    /** A parse (waiting included) that takes longer is stopped and refused with 503 ParserBusy. Default 60. */
+    FLOTILLA_MANIFEST_PARSE_TIMEOUT_SECONDS: seconds.default(60),
+    /** Manifests shorter than this (characters) are parsed on the event loop: the thread hop costs more. Default 65536. */
+    FLOTILLA_MANIFEST_PARSE_INLINE_BELOW: z.coerce.number().int().min(0).default(64 * 1024),
     /** Apply pending database migrations at start-up. Default true. */
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */

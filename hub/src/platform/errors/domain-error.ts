@@ -40,6 +40,7 @@ export const ERROR_REASONS = {
   ClusterNameTaken: 'Conflict',
   ClusterGroupInUse: 'Conflict',
   DependencyUnavailable: 'Unavailable',
+  ParserBusy: 'Unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;
