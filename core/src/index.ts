@@ -1,6 +1,7 @@
 /**
  * Rules shared by the hub, the agent and the CLI. Pure: no I/O, no framework;
- * depends on nothing but the `flotilla.v1` contract (@flotilla/proto).
+ * depends on nothing but the `flotilla.v1` contract (@flotilla/proto) and
+ * the `yaml` parser (manifests/, issue #9).
  */
 export * from './labels/dns-name.rules.js';
 export * from './labels/label.rules.js';
