@@ -1,6 +1,7 @@
 /** Why manifest input was refused. */
 export type ManifestErrorReason =
   | 'ManifestTooLarge'
+  | 'DocumentTooLarge'
   | 'TooManyDocuments'
   | 'TooManyObjects'
   | 'TooDeep'

@@ -6,6 +6,12 @@
 export interface ManifestLimits {
   /** Size of the input text in UTF-8 bytes. Default 67108864 (64 MiB, the hub's HTTP body limit). */
   maxBytes: number;
+  /**
+   * Characters of one document. A document is held whole while it is read, so this bounds
+   * the memory of a parse at any moment. Default 4194304 (4 Mi): Kubernetes refuses
+   * objects over ~1.5 MiB (etcd) and requests over 3 MiB anyway.
+   */
+  maxDocumentLength: number;
   /** YAML documents, empty ones included (`---` alone costs work too). Default 20000. */
   maxDocuments: number;
   /** Kubernetes objects (non-empty documents). Default 10000 (the hub's bundle limit). */
@@ -23,6 +29,7 @@ export interface ManifestLimits {
 
 export const DEFAULT_MANIFEST_LIMITS: Readonly<ManifestLimits> = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
+  maxDocumentLength: 4 * 1024 * 1024,
   maxDocuments: 20_000,
   maxObjects: 10_000,
   maxDepth: 100,

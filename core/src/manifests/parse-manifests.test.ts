@@ -120,6 +120,33 @@ describe('parseManifests (core)', () => {
     expect(stats.lexemes).toBeLessThan(1_000);
   });
 
+  it('stops at the first stray token between documents, before reading on', () => {
+    const stats = { lexemes: 0 };
+    const error = failure(() => parseManifests(`${doc('a')}---\n${doc('b')}${']\n'.repeat(100_000)}`, { stats }));
+    expect(error.reason).toBe('InvalidYaml');
+    expect(error.position).toMatchObject({ document: 2, line: 8 });
+    expect(stats.lexemes).toBeLessThan(100);
+  });
+
+  it('stops a run of directives before a document', () => {
+    const stats = { lexemes: 0 };
+    const error = failure(() => parseManifests(`${'%YAML 1.2\n'.repeat(100_000)}---\n${doc('a')}`, { stats }));
+    expect(error.reason).toBe('InvalidYaml');
+    expect(error.message).toBe('manifests document 1 (line 101): more than 100 directives before a document');
+    expect(stats.lexemes).toBeLessThan(1_000);
+  });
+
+  it('stops a document longer than maxDocumentLength while reading it', () => {
+    const stats = { lexemes: 0 };
+    const text = `${doc('a')}---\n${doc('b')}data:\n${Array.from({ length: 10_000 }, (_, i) => `  k${i}: v\n`).join('')}`;
+    const error = failure(() => parseManifests(text, { stats, limits: { maxDocumentLength: 1_000 } }));
+    expect(error.reason).toBe('DocumentTooLarge');
+    // Named by its start, the `---` line.
+    expect(error.message).toBe('manifests document 2 (line 4): longer than 1000 characters');
+    expect(stats.lexemes).toBeLessThan(1_000);
+    expect(parseManifests(text, { limits: { maxDocumentLength: 200_000 } })).toHaveLength(2);
+  });
+
   it('counts nesting that aliases add', () => {
     const text = `${doc('a')}x: &x {a: {b: {c: 1}}}\ny: {a: {b: {c: *x}}}\n`;
     expect(failure(() => parseManifests(text, { limits: { maxDepth: 6 } })).reason).toBe('TooDeep');

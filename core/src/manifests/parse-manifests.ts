@@ -5,6 +5,9 @@ import { ManifestError, type ManifestPosition } from './manifest.error.js';
 import { manifestLimits, type ManifestLimits } from './manifest.limits.js';
 import { checkObject, ObjectIdentitySet, type KubeObject } from './manifest-object.rules.js';
 
+/** Directives (`%YAML`, `%TAG`) before one document: manifests hardly use any. */
+const MAX_DIRECTIVES = 100;
+
 export interface ParseManifestsOptions {
   /** How errors name the input: a file path or a field. Default `manifests`. */
   source?: string;
@@ -23,10 +26,11 @@ export interface ParseStats {
 /**
  * Parses multi-document YAML (JSON included) into Kubernetes objects (pure).
  *
- * One pass, one document at a time (`yaml`'s Parser → Composer, lines from a
- * LineCounter): work and memory are linear in the input, and each document is
- * checked as soon as it is composed, so parsing stops at the first document
- * past a limit instead of after holding them all. Empty documents count
+ * One pass, one document at a time (`yaml`'s Lexer → Parser → Composer, lines
+ * from a LineCounter): work is linear in the input and memory bounded by the
+ * longest document; each document is checked as soon as it is composed, and
+ * reading stops at the first excess (too deep, too long, too many documents,
+ * a stray token) instead of after holding everything. Empty documents count
  * against `maxDocuments` but yield no object. Every error is a
  * {@link ManifestError} naming the source, the document and the line (1-based).
  */
@@ -70,10 +74,34 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
     for (const doc of composer.end(false, offset)) take(doc);
     throw excess;
   };
+  let documentStart = 0;
+  let directives = 0;
+  /** One top-level token of the parser: documents are checked, then composed; nothing piles up between them. */
   const handle = (token: CST.Token) => {
-    if (token.type === 'document') {
-      const excess = documentExcess(token, ++tokenDocuments);
-      if (excess) fail(excess, token.offset);
+    switch (token.type) {
+      case 'document': {
+        const excess = documentExcess(token, ++tokenDocuments);
+        if (excess) fail(excess, token.offset);
+        documentStart = parser.offset;
+        directives = 0;
+        break;
+      }
+      case 'directive':
+        if (++directives > MAX_DIRECTIVES) fail(new ManifestError('InvalidYaml', { source, document: tokenDocuments + 1, line: line(token.offset) }, `more than ${MAX_DIRECTIVES} directives before a document`), token.offset);
+        break;
+      case 'doc-end':
+        break;
+      case 'comment':
+      case 'space':
+      case 'newline':
+      case 'byte-order-mark':
+        // Only comments for a document's commentBefore: not needed, and the composer would keep them all.
+        return;
+      default: {
+        // A stray token (`]` at the top, …): the composer would only collect one error per token.
+        const message = token.type === 'error' ? token.message : `unexpected ${'source' in token ? JSON.stringify(token.source) : token.type} outside a document`;
+        fail(new ManifestError('InvalidYaml', { source, document: Math.max(tokenDocuments, 1), line: line(token.offset) }, firstLine(message)), token.offset);
+      }
     }
     for (const doc of composer.next(token)) take(doc);
   };
@@ -91,6 +119,9 @@ export function parseManifests(text: string, options: ParseManifestsOptions = {}
     stats.lexemes++;
     for (const token of parser.next(lexeme)) handle(token);
     if (parser.stack.length > maxStack) fail(tooDeep(limits.maxDepth, { source, document: tokenDocuments + 1, line: line(parser.offset) }), parser.offset);
+    if (parser.offset - documentStart > limits.maxDocumentLength) {
+      fail(new ManifestError('DocumentTooLarge', { source, document: tokenDocuments + 1, line: line(documentStart) }, `longer than ${limits.maxDocumentLength} characters`), parser.offset);
+    }
   }
   for (const token of parser.end()) handle(token);
   for (const doc of composer.end(false, text.length)) take(doc);
