@@ -6,8 +6,8 @@ import type { HubConfig } from '../platform/config/config.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
-import { BUNDLE_MANIFEST_LIMITS, type KubeObject } from './bundle-input.js';
-import parseTask, { type ParseOutcome, type ParseTask } from './manifest-parser.worker.js';
+import { BUNDLE_MANIFEST_LIMITS, parseManifests, type KubeObject } from './bundle-input.js';
+import type { ParseOutcome, ParseTask } from './manifest-parser.worker.js';
 
 /** Sizes of the pool; see the FLOTILLA_MANIFEST_PARSE* variables (platform/config/config.schema.ts). */
 export interface ManifestParserOptions {
@@ -45,14 +45,14 @@ export class ManifestParserPool implements OnModuleDestroy {
 
   /** The objects of `text`; `InvalidManifest` naming `field` when it breaks a rule or a limit. */
   async parse(text: string, field = 'manifests'): Promise<KubeObject[]> {
-    const task: ParseTask = { text, source: field, limits: { ...BUNDLE_MANIFEST_LIMITS } };
-    if (text.length < this.options.inlineBelow) return objectsOf(parseTask(task), field);
+    if (text.length < this.options.inlineBelow) return parseManifests(text, field);
     if (this.pending >= this.options.threads + this.options.queue) {
       throw new DomainError('ParserBusy', `${this.pending} manifest parses are running or waiting, the most this hub takes; try again shortly`, { field });
     }
     this.pending++;
     this.metrics.manifestParses.inc();
     try {
+      const task: ParseTask = { text, source: field, limits: { ...BUNDLE_MANIFEST_LIMITS } };
       return objectsOf(await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) }), field);
     } catch (error) {
       throw parseFailure(error, field, this.options.timeoutMs);

@@ -1,6 +1,6 @@
 /**
- * The manifest parser's worker thread (run by ManifestParserPool, and called
- * directly for small inputs). Results cross threads by structured clone,
+ * The manifest parser's worker thread (run by ManifestParserPool; small
+ * inputs are parsed on the event loop instead). Results cross threads by structured clone,
  * which drops error classes, so refusals come back as plain data.
  *
  * Imports nothing of the hub, only built @flotilla/core: this file also runs
