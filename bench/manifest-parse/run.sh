@@ -2,7 +2,7 @@
 # Runs the manifest parsing benchmark (see run.ts). With --old-commit <rev>,
 # the old hub parser (hub/src/bundles/bundle-input.ts at <rev>) is measured
 # the same way, from a scratch copy that is removed afterwards.
-#   sh bench/manifest-parse/run.sh [--docs 10000] [--old-commit 6882065]
+#   sh bench/manifest-parse/run.sh [--docs 10000] [--old-commit 6882065] [--crd-dir ~/go/pkg/mod]
 set -eu
 cd "$(dirname "$0")/../.."
 # Node >= 22 (setup.sh installs Node 24 into .tools/ when the machine's is older).

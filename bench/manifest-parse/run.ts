@@ -11,10 +11,13 @@
  *    while a PUT of the same body is in flight — with the parser threads
  *    (default settings) and with every parse on the event loop
  *    (FLOTILLA_MANIFEST_PARSE_INLINE_BELOW huge), and the 48 MB body's answer.
+ * 3. The thread hop against parsing inline, by size (inline-threshold.ts).
+ * 4. With --crd-dir, the nesting depth of the real CRDs found there (crd-depth.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { repoPath } from '../../test/support/paths.ts';
@@ -28,6 +31,7 @@ const { values: opts } = parseArgs({
     'old-module': { type: 'string', default: '' },
     'old-commit': { type: 'string', default: '' },
     'old-timeout-s': { type: 'string', default: '600' },
+    'crd-dir': { type: 'string', default: '' },
   },
 });
 const DOCS = Number(opts.docs);
@@ -119,6 +123,14 @@ const parses = {
   newDashes: parseOnce('new', 'dashes', DASHES),
   ...(opts['old-module'] ? { oldConfigmaps: parseOnce('old', 'configmaps', DOCS), oldDashes: parseOnce('old', 'dashes', DASHES) } : {}),
 };
+const inlineTable = spawnSync(process.execPath, [repoPath('bench/manifest-parse/inline-threshold.ts')], { encoding: 'utf8' }).stdout.trim();
+const crdFiles = opts['crd-dir']
+  ? (readdirSync(opts['crd-dir'], { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(opts['crd-dir']!, f))
+      .filter((f) => readFileSync(f, 'utf8').includes('kind: CustomResourceDefinition'))
+  : [];
+const deepestCrd = crdFiles.length ? spawnSync(process.execPath, [repoPath('bench/manifest-parse/crd-depth.ts'), ...crdFiles], { encoding: 'utf8' }).stdout.trim() : '';
 const pooled = await hubRuns('parser threads (default settings)', {});
 const inline = await hubRuns('every parse on the event loop', { FLOTILLA_MANIFEST_PARSE_INLINE_BELOW: String(1e9) });
 
@@ -131,7 +143,7 @@ const body = `${DOCS.toLocaleString('en')} ConfigMaps`;
 const report = `# manifest-parse — results
 
 Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; commit ${commit}${opts['old-commit'] ? `, old parser from ${opts['old-commit']}` : ''}.
-Command: \`sh bench/manifest-parse/run.sh --docs ${DOCS}\` (machine shared with other work: times are upper bounds).
+Command: \`sh bench/manifest-parse/run.sh --docs ${DOCS}${opts['old-commit'] ? ` --old-commit ${opts['old-commit']}` : ''}${opts['crd-dir'] ? ` --crd-dir ${opts['crd-dir']}` : ''}\` (machine shared with other work: times are upper bounds).
 
 ## 1. The parser alone (one process per run; peak RSS of that process)
 
@@ -155,7 +167,21 @@ ${hubRow('parser threads (default)', "48 MB of '---\\n'", pooled.dashes!)}
 ${hubRow('on the event loop (inline)', body, inline.configmaps!)}
 ${hubRow('on the event loop (inline)', "48 MB of '---\\n'", inline.dashes!)}
 
-The PUT time includes sending the body and express's JSON.parse of it (on the event loop in every mode).
+The PUT time includes sending the body and express's JSON.parse of it (on the event loop in every mode): with the
+parser threads, what remains of /healthz's max latency is that JSON.parse, copying the text to the thread and the
+objects back, and serialising and hashing the content (all on the event loop).
+
+## 3. Where small inputs parse (FLOTILLA_MANIFEST_PARSE_INLINE_BELOW)
+
+Mean of 20 parses of ConfigMaps (~170 bytes each), on the calling thread and through one parser thread (\`inline-threshold.ts\`):
+
+| input | documents | inline (ms, event loop blocked) | via the thread (ms) | hop (ms) |
+|---|---:|---:|---:|---:|
+${inlineTable}
+
+## 4. Depth of real CRDs (ManifestLimits.maxDepth)
+
+${crdFiles.length ? `Deepest object among the ${crdFiles.length} CRD files under \`${opts['crd-dir']}\` (\`crd-depth.ts\`; the object itself is level 1): \`${deepestCrd}\`.` : 'Not measured (no --crd-dir).'}
 `;
 writeFileSync(opts.out!, report);
 process.stdout.write(report);
