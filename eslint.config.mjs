@@ -63,7 +63,7 @@ export default tseslint.config(
     },
   },
   {
-    // core is pure: no I/O, no framework; only the contract and hashing.
+    // core is pure: no I/O, no framework; only the contract, hashing and the YAML parser (issue #9).
     files: ['core/src/**/*.ts'],
     ignores: ['core/src/**/*.test.ts'],
     rules: {
@@ -72,8 +72,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\.{1,2}/|@flotilla/proto$|node:crypto$)',
-              message: '@flotilla/core is pure: it imports only its own files, @flotilla/proto and node:crypto.',
+              regex: '^(?!\\.{1,2}/|@flotilla/proto$|node:crypto$|yaml$)',
+              message: '@flotilla/core is pure: it imports only its own files, @flotilla/proto, node:crypto and yaml.',
             },
           ],
         },

@@ -1,94 +1,57 @@
-import { parseAllDocuments } from 'yaml';
-import { refKey, refOf } from '@flotilla/core';
+import {
+  assertDepth,
+  checkObject,
+  isManifestError,
+  manifestLimits,
+  ObjectIdentitySet,
+  parseManifests as parseManifestText,
+  type KubeObject,
+  type ManifestLimits,
+} from '@flotilla/core';
 import { DomainError } from '../platform/errors/domain-error.js';
 
-/** A Kubernetes object as the hub sees it: only identity fields are typed. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
+export type { KubeObject };
 
 /** Upper bound on the number of objects in one bundle. */
 export const MAX_BUNDLE_OBJECTS = 10_000;
 
+/** What one bundle's manifests may hold (issue #9): the core defaults, with the bundle's object bound. */
+export const BUNDLE_MANIFEST_LIMITS: Readonly<ManifestLimits> = Object.freeze(manifestLimits({ maxObjects: MAX_BUNDLE_OBJECTS }));
+
 /**
- * Parses multi-document YAML into objects (pure). Empty documents are
- * skipped; a syntax error or a document that is not an object names the
- * document number and line.
+ * Parses multi-document YAML into objects (pure, on the calling thread; the
+ * service goes through ManifestParserPool, which moves large inputs off the
+ * event loop). Errors name the document and line; see @flotilla/core parseManifests.
  */
 export function parseManifests(text: string, field = 'manifests'): KubeObject[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const objects: unknown[] = [];
-  list.forEach((doc, i) => {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line;
-      throw new DomainError('InvalidManifest', `document ${i + 1}${line ? ` (line ${line})` : ''}: ${firstLine(error.message)}`, { field });
-    }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) return;
-    const line = doc.contents?.range ? lineOf(text, doc.contents.range[0]) : undefined;
-    objects.push(checkObject(value, `${field} document ${i + 1}${line ? ` (line ${line})` : ''}`, field));
-  });
-  return validateObjects(objects as KubeObject[], field);
+  try {
+    return parseManifestText(text, { source: field, limits: BUNDLE_MANIFEST_LIMITS });
+  } catch (error) {
+    throw asInvalidManifest(error, field);
+  }
 }
 
-/** Validates objects given as JSON (pure). */
+/** Validates objects given as JSON (pure): identity fields, nesting depth, duplicates. */
 export function validateObjects(objects: unknown[], field = 'resources'): KubeObject[] {
   if (objects.length > MAX_BUNDLE_OBJECTS) {
     throw new DomainError('InvalidManifest', `a bundle holds at most ${MAX_BUNDLE_OBJECTS} objects`, { field });
   }
-  const seen = new Map<string, number>();
+  const identities = new ObjectIdentitySet();
   return objects.map((value, i) => {
-    const object = checkObject(value, `${field}[${i}]`, `${field}[${i}]`);
-    // The agent's identity of an object (@flotilla/core), so that what the hub accepts the agent can tell apart.
-    const key = refKey(refOf(object));
-    const previous = seen.get(key);
-    if (previous !== undefined) {
-      throw new DomainError('InvalidManifest', `${field}[${i}] duplicates ${field}[${previous}] (${identity(object)})`, { field: `${field}[${i}]` });
+    const where = { source: `${field}[${i}]` };
+    try {
+      // Before anything recursive (JSON.stringify of the content) meets it.
+      assertDepth(value, BUNDLE_MANIFEST_LIMITS.maxDepth, where);
+      const object = checkObject(value, where);
+      identities.add(object, where);
+      return object;
+    } catch (error) {
+      throw asInvalidManifest(error, where.source);
     }
-    seen.set(key, i);
-    return object;
   });
 }
 
-function checkObject(value: unknown, where: string, field: string): KubeObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new DomainError('InvalidManifest', `${where}: must be a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`, { field });
-  }
-  const o = value as Record<string, unknown>;
-  const metadata = o.metadata as Record<string, unknown> | undefined;
-  const problem =
-    typeof o.apiVersion !== 'string' || o.apiVersion === ''
-      ? 'apiVersion is required'
-      : typeof o.kind !== 'string' || o.kind === ''
-        ? 'kind is required'
-        : typeof metadata !== 'object' || metadata === null
-          ? 'metadata is required'
-          : typeof metadata.name !== 'string' || metadata.name === ''
-            ? 'metadata.name is required (generateName is not supported: objects must be identifiable to prune them)'
-            : metadata.namespace !== undefined && typeof metadata.namespace !== 'string'
-              ? 'metadata.namespace must be a string'
-              : undefined;
-  if (problem) throw new DomainError('InvalidManifest', `${where}: ${problem}`, { field });
-  return value as KubeObject;
-}
-
-/** `group/Kind namespace/name`: how messages name an object (same identity as `refKey` of @flotilla/core). */
-export function identity(o: KubeObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return `${group}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+/** A core ManifestError as the hub's InvalidManifest (400) naming `field`; anything else unchanged. */
+export function asInvalidManifest(error: unknown, field: string): unknown {
+  return isManifestError(error) ? new DomainError('InvalidManifest', error.message, { field, cause: error }) : error;
 }

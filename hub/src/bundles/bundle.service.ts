@@ -9,7 +9,8 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/h
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidTargets, type BundleTarget } from '../target/bundle-target.js';
 import { bundleContent } from './bundle-content.js';
-import { parseManifests, validateObjects } from './bundle-input.js';
+import { validateObjects } from './bundle-input.js';
+import { ManifestParserPool } from './manifest-parser.pool.js';
 
 export interface BundleOptions {
   defaultNamespace?: string;
@@ -46,6 +47,7 @@ export class BundleService {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+    @Inject(ManifestParserPool) private readonly manifests: ManifestParserPool,
   ) {}
 
   /**
@@ -54,7 +56,7 @@ export class BundleService {
    * revision; deployments follow asynchronously through the fan-out queue.
    */
   async put(name: string, input: PutBundle): Promise<{ created: boolean; bundle: BundleView }> {
-    const objects = input.manifests !== undefined ? parseManifests(input.manifests) : validateObjects(input.resources ?? []);
+    const objects = input.manifests !== undefined ? await this.manifests.parse(input.manifests) : validateObjects(input.resources ?? []);
     assertValidTargets(input.targets);
     await this.assertGroupsExist(input.targets);
     const content = bundleContent(objects);

@@ -62,6 +62,20 @@ export const envSchema = z
     FLOTILLA_REVISION_GC_GRACE_SECONDS: seconds.default(3600),
     /** How often the revision GC sweep runs. Default 300 (5 minutes). */
     FLOTILLA_REVISION_GC_INTERVAL_SECONDS: seconds.default(300),
+    /** Worker threads that parse bundle manifests off the event loop. Default 1. */
+    FLOTILLA_MANIFEST_PARSER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+    /** Parses that may wait for a parser thread; one more is refused with 503 ParserBusy. Default 4. */
+    FLOTILLA_MANIFEST_PARSER_QUEUE: z.coerce.number().int().min(0).default(4),
+    /**
+     * A parse (waiting included) that takes longer is stopped and refused with 503 ParserBusy. Default 120
+     * (a 64 MiB body, the most there can be, parses in ~45 s on a busy 2-core machine).
+     */
+    FLOTILLA_MANIFEST_PARSE_TIMEOUT_SECONDS: seconds.default(120),
+    /**
+     * Manifests shorter than this (characters) are parsed on the event loop, where they block it for a few
+     * milliseconds at most and cannot be refused as ParserBusy behind big ones. Default 8192.
+     */
+    FLOTILLA_MANIFEST_PARSE_INLINE_BELOW: z.coerce.number().int().min(0).default(8 * 1024),
     /** Apply pending database migrations at start-up. Default true. */
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */

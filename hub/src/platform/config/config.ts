@@ -18,6 +18,8 @@ export interface HubConfig {
   revisionGcGraceSeconds: number;
   /** Interval of the revision GC sweep. */
   revisionGcIntervalSeconds: number;
+  /** Bundle manifests parsing off the event loop (bundles/manifest-parser.pool.ts). */
+  manifestParser: { threads: number; queue: number; timeoutSeconds: number; inlineBelow: number };
   migrateOnStart: boolean;
   logFormat: 'json' | 'text';
 }
@@ -75,6 +77,12 @@ function fromEnv(e: HubEnv): HubConfig {
     },
     revisionGcGraceSeconds: e.FLOTILLA_REVISION_GC_GRACE_SECONDS,
     revisionGcIntervalSeconds: e.FLOTILLA_REVISION_GC_INTERVAL_SECONDS,
+    manifestParser: {
+      threads: e.FLOTILLA_MANIFEST_PARSER_THREADS,
+      queue: e.FLOTILLA_MANIFEST_PARSER_QUEUE,
+      timeoutSeconds: e.FLOTILLA_MANIFEST_PARSE_TIMEOUT_SECONDS,
+      inlineBelow: e.FLOTILLA_MANIFEST_PARSE_INLINE_BELOW,
+    },
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
     logFormat: e.FLOTILLA_LOG_FORMAT,
   };

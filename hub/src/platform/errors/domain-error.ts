@@ -47,6 +47,7 @@ export const ERROR_REASONS = {
   DependencyUnavailable: 'Unavailable',
   TooManyStreams: 'ResourceExhausted',
   StreamStalled: 'ResourceExhausted',
+  ParserBusy: 'Unavailable',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

@@ -66,6 +66,12 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly manifestParses = new Gauge({
+    name: 'flotilla_manifest_parses_in_flight',
+    help: 'Bundle manifest parses running or waiting on the parser threads of this hub replica',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'flotilla_hub_' });
   }
