@@ -4,6 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RedisConnections } from '../platform/redis/redis.module.js';
 import { Public } from './auth.guard.js';
+import { readiness } from './readiness.check.js';
 import { OPENAPI_DOCUMENT } from './openapi.provider.js';
 
 /** Liveness, readiness, metrics and the OpenAPI document; no token needed. */
@@ -24,11 +25,13 @@ export class SystemController {
 
   @Get('readyz')
   async ready(): Promise<{ status: 'ready'; checks: Record<string, string> }> {
-    const checks: Record<string, string> = {};
-    const results = await Promise.allSettled([this.prisma.$queryRaw`SELECT 1`, this.redis.command.ping()]);
-    checks.database = results[0].status === 'fulfilled' ? 'ok' : `failed: ${(results[0] as PromiseRejectedResult).reason}`;
-    checks.redis = results[1].status === 'fulfilled' ? 'ok' : `failed: ${(results[1] as PromiseRejectedResult).reason}`;
-    if (results.some((r) => r.status === 'rejected')) {
+    // Each check is bounded (READY_CHECK_TIMEOUT_MS): a hung dependency is a quick 503.
+    const [database, redis] = await Promise.all([
+      readiness('database', () => this.prisma.$queryRaw`SELECT 1`),
+      readiness('redis', () => this.redis.command.ping()),
+    ]);
+    const checks: Record<string, string> = { database, redis };
+    if (database !== 'ok' || redis !== 'ok') {
       throw new DomainError('DependencyUnavailable', `not ready: database ${checks.database}; redis ${checks.redis}`);
     }
     return { status: 'ready', checks };

@@ -11,6 +11,8 @@ export interface HubConfig {
   offlineAfterSeconds: number;
   streamRecheckSeconds: number;
   desiredStateRecheckSeconds: number;
+  /** Period of the fan-out repair sweep and the age of the fan-out markers it repairs. */
+  fanoutRepairSeconds: number;
   contentCacheBytes: number;
   /** Unreferenced bundle revisions are deleted after this long. */
   revisionGcGraceSeconds: number;
@@ -64,6 +66,7 @@ function fromEnv(e: HubEnv): HubConfig {
     offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
+    fanoutRepairSeconds: e.FLOTILLA_FANOUT_REPAIR_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
     revisionGcGraceSeconds: e.FLOTILLA_REVISION_GC_GRACE_SECONDS,
     revisionGcIntervalSeconds: e.FLOTILLA_REVISION_GC_INTERVAL_SECONDS,

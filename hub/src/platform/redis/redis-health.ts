@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { HubMetrics } from '../metrics/metrics.js';
+import { RedisOutage } from './redis-outage.js';
+
+/** Anything that emits BullMQ's 'error' event (Queue, Worker, QueueEvents). */
+export interface ErrorEmitter {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Whether this replica can use Redis right now, for the callers that must not
+ * wait for it (`up`), and the one place Redis connection trouble is logged:
+ * one line when an outage begins and one when it ends, with its duration,
+ * instead of ioredis's "Unhandled error event" per connection and attempt.
+ * Also exported as the gauge `flotilla_redis_up`.
+ *
+ * The state comes from the hub's own connections (commands and pub/sub);
+ * BullMQ's connections go to the same Redis, so their connection errors are
+ * part of the same outage and not logged again.
+ */
+@Injectable()
+export class RedisHealth {
+  private readonly logger = new Logger('Redis');
+  private readonly clients = new Map<string, Redis>();
+  private readonly outage = new RedisOutage();
+  /** First connection error since all connections were last ready. */
+  private failure: string | undefined;
+  private stopped = false;
+  private readonly recoveryListeners = new Set<() => void>();
+
+  constructor(@Inject(HubMetrics) private readonly metrics: HubMetrics) {}
+
+  /** Every tracked connection is ready: a command sent now is answered unless Redis fails meanwhile. */
+  get up(): boolean {
+    if (this.clients.size === 0) return false;
+    for (const client of this.clients.values()) if (client.status !== 'ready') return false;
+    return true;
+  }
+
+  /** Follows one of the hub's own ioredis connections (its error events are handled here). */
+  track(role: string, client: Redis): void {
+    this.clients.set(role, client);
+    client.on('error', (error: Error) => {
+      this.failure ??= `${role}: ${error.message}`;
+      this.refresh();
+    });
+    for (const event of ['ready', 'close', 'end', 'reconnecting']) client.on(event, () => this.refresh());
+  }
+
+  /**
+   * Handles the 'error' events of a BullMQ Queue or Worker (without a listener
+   * BullMQ prints each one): connection errors belong to the outage logged
+   * from the hub's own connections; anything else is logged as a warning.
+   */
+  trackBullmq(role: string, emitter: ErrorEmitter): void {
+    emitter.on('error', (error: Error) => {
+      if (this.stopped || !this.up || isConnectionError(error)) return;
+      this.logger.warn('bullmq error', { role, error: error.message });
+    });
+  }
+
+  /**
+   * Calls `listener` after each outage, once Redis answers again: it may have
+   * come back empty (restarted without persistence), so state kept only in
+   * Redis (BullMQ job schedulers) must be declared again.
+   */
+  onRecovery(listener: () => void): () => void {
+    this.recoveryListeners.add(listener);
+    return () => this.recoveryListeners.delete(listener);
+  }
+
+  /** The hub is shutting down: connections closing now are not an outage. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private refresh(): void {
+    if (this.stopped) return;
+    const ready = this.up;
+    this.metrics.redisUp.set(ready ? 1 : 0);
+    const change = this.outage.update({ ready, failing: this.failure !== undefined }, Date.now());
+    if (ready) this.failure = undefined;
+    if (change?.kind === 'began') {
+      const down = [...this.clients].filter(([, c]) => c.status !== 'ready').map(([role]) => role);
+      this.logger.warn('redis unavailable', { error: this.failure, connections: down });
+    } else if (change?.kind === 'ended') {
+      this.logger.log('redis available again', { downSeconds: Math.round(change.downMs / 100) / 10 });
+      for (const listener of this.recoveryListeners) listener();
+    }
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i.test(error.message);
+}
