@@ -32,7 +32,7 @@ export async function clearFanoutMark(db: Db, table: MarkedTable, id: string, ma
   if (marker === null) return;
   await db.$executeRaw`
     UPDATE ${Prisma.raw(table)} SET fanout_requested_at = NULL
-    WHERE id = ${id}::uuid AND fanout_requested_at = ${marker}::timestamp(3)`;
+    WHERE id = ${id}::uuid AND fanout_requested_at = ${marker}::timestamp(6)`;
 }
 
 /**

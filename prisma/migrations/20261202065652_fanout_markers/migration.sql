@@ -3,11 +3,11 @@
 -- new rows are marked by default.
 
 -- AlterTable
-ALTER TABLE "bundles" ADD COLUMN     "fanout_requested_at" TIMESTAMP(3);
+ALTER TABLE "bundles" ADD COLUMN     "fanout_requested_at" TIMESTAMP(6);
 ALTER TABLE "bundles" ALTER COLUMN "fanout_requested_at" SET DEFAULT CURRENT_TIMESTAMP;
 
 -- AlterTable
-ALTER TABLE "clusters" ADD COLUMN     "fanout_requested_at" TIMESTAMP(3);
+ALTER TABLE "clusters" ADD COLUMN     "fanout_requested_at" TIMESTAMP(6);
 ALTER TABLE "clusters" ALTER COLUMN "fanout_requested_at" SET DEFAULT CURRENT_TIMESTAMP;
 
 -- CreateIndex
