@@ -11,6 +11,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: nothing was persisted). */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -40,7 +44,14 @@ export async function startRedisServer(): Promise<TestRedis> {
   };
 
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
+  };
 }
 
 function accepts(port: number): Promise<boolean> {

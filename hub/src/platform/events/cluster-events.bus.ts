@@ -49,18 +49,25 @@ export class ClusterEventBus implements OnModuleInit {
     });
     // Not ioredis's autoResubscribe: only our own SUBSCRIBE's reply says when events flow again.
     subscriber.on('ready', () => void this.subscribeChannel().catch(() => undefined));
+    // After an outage without a reconnect (Redis hung), events of the gap were lost all the same: a new subscription.
+    this.health.onRecovery(() => {
+      this.connection++;
+      this.subscribed = undefined;
+      void this.subscribeChannel().catch(() => undefined);
+    });
     await this.subscribeChannel();
   }
 
   /**
    * Identifies the current subscription while this replica receives events;
-   * undefined while it does not (Redis unreachable, or not subscribed again
-   * yet). A new value after an outage means events may have been missed in
+   * undefined while it may not (Redis unreachable or not answering — see
+   * RedisHealth —, or not subscribed again yet). A new value after an outage
+   * means events may have been missed in
    * between, so whatever was kept on the promise of events (the credential
    * cache) must not outlive the subscription it was kept under.
    */
   get subscription(): number | undefined {
-    return this.subscribed;
+    return this.health.up ? this.subscribed : undefined;
   }
 
   /**

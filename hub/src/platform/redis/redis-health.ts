@@ -1,7 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { HubMetrics } from '../metrics/metrics.js';
+import { withTimeout } from '../timeout/with-timeout.js';
 import { RedisOutage } from './redis-outage.js';
+
+/** Liveness probe: every connection that looks ready is PINGed this often (ms)... */
+export const PROBE_INTERVAL_MS = 5000;
+/** ...and counts as hung until a PING answers within this (ms). */
+export const PROBE_TIMEOUT_MS = 1000;
 
 /** Anything that emits BullMQ's 'error' event (Queue, Worker, QueueEvents). */
 export interface ErrorEmitter {
@@ -15,12 +21,17 @@ export interface ErrorEmitter {
  * instead of ioredis's "Unhandled error event" per connection and attempt.
  * Also exported as the gauge `flotilla_redis_up`.
  *
+ * A connection is up when ioredis says it is ready and it answered its last
+ * liveness PING (a Redis that keeps connections open but stops answering —
+ * stuck, overloaded, packets dropped — is an outage too, found within
+ * PROBE_INTERVAL_MS + PROBE_TIMEOUT_MS).
+ *
  * The state comes from the hub's own connections (commands and pub/sub);
  * BullMQ's connections go to the same Redis, so their connection errors are
  * part of the same outage and not logged again.
  */
 @Injectable()
-export class RedisHealth {
+export class RedisHealth implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Redis');
   private readonly clients = new Map<string, Redis>();
   private readonly outage = new RedisOutage();
@@ -28,12 +39,24 @@ export class RedisHealth {
   private failure: string | undefined;
   private stopped = false;
   private readonly recoveryListeners = new Set<() => void>();
+  /** Roles whose last liveness PING did not answer in time. */
+  private readonly hung = new Set<string>();
+  private probe: NodeJS.Timeout | undefined;
 
   constructor(@Inject(HubMetrics) private readonly metrics: HubMetrics) {}
 
-  /** Every tracked connection is ready: a command sent now is answered unless Redis fails meanwhile. */
+  onModuleInit(): void {
+    this.probe = setInterval(() => void this.probeAll(), PROBE_INTERVAL_MS);
+    this.probe.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  /** Every tracked connection is ready and answering: a command sent now is answered unless Redis fails meanwhile. */
   get up(): boolean {
-    if (this.clients.size === 0) return false;
+    if (this.clients.size === 0 || this.hung.size > 0) return false;
     for (const client of this.clients.values()) if (client.status !== 'ready') return false;
     return true;
   }
@@ -73,6 +96,24 @@ export class RedisHealth {
   /** The hub is shutting down: connections closing now are not an outage. */
   stop(): void {
     this.stopped = true;
+    clearInterval(this.probe);
+  }
+
+  private async probeAll(): Promise<void> {
+    await Promise.all(
+      [...this.clients].map(async ([role, client]) => {
+        if (client.status !== 'ready') return this.hung.delete(role);
+        try {
+          await withTimeout(client.ping(), PROBE_TIMEOUT_MS, 'PING');
+          this.hung.delete(role);
+        } catch {
+          // The command connection's own timeout may answer first; either way the PING was not answered.
+          this.hung.add(role);
+          this.failure ??= `${role}: PING not answered within ${PROBE_TIMEOUT_MS} ms`;
+        }
+      }),
+    );
+    this.refresh();
   }
 
   private refresh(): void {
@@ -82,7 +123,7 @@ export class RedisHealth {
     const change = this.outage.update({ ready, failing: this.failure !== undefined }, Date.now());
     if (ready) this.failure = undefined;
     if (change?.kind === 'began') {
-      const down = [...this.clients].filter(([, c]) => c.status !== 'ready').map(([role]) => role);
+      const down = [...this.clients].filter(([role, c]) => c.status !== 'ready' || this.hung.has(role)).map(([role]) => role);
       this.logger.warn('redis unavailable', { error: this.failure, connections: down });
     } else if (change?.kind === 'ended') {
       this.logger.log('redis available again', { downSeconds: Math.round(change.downMs / 100) / 10 });
