@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { HubMetrics } from '../metrics/metrics.js';
 import { withTimeout } from '../timeout/with-timeout.js';
@@ -12,6 +12,8 @@ export const PROBE_TIMEOUT_MS = 1000;
 /** Anything that emits BullMQ's 'error' event (Queue, Worker, QueueEvents). */
 export interface ErrorEmitter {
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** BullMQ's `close(force)`: a forced close of a Worker does not wait for its jobs and blocking reads. */
+  close(force?: boolean): Promise<void>;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ErrorEmitter {
  * part of the same outage and not logged again.
  */
 @Injectable()
-export class RedisHealth implements OnModuleInit, OnModuleDestroy {
+export class RedisHealth implements OnModuleInit, BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger('Redis');
   private readonly clients = new Map<string, Redis>();
   private readonly outage = new RedisOutage();
@@ -42,12 +44,26 @@ export class RedisHealth implements OnModuleInit, OnModuleDestroy {
   /** Roles whose last liveness PING did not answer in time. */
   private readonly hung = new Set<string>();
   private probe: NodeJS.Timeout | undefined;
+  private readonly bullmq: ErrorEmitter[] = [];
 
   constructor(@Inject(HubMetrics) private readonly metrics: HubMetrics) {}
 
   onModuleInit(): void {
     this.probe = setInterval(() => void this.probeAll(), PROBE_INTERVAL_MS);
     this.probe.unref();
+  }
+
+  /**
+   * BullMQ closes its workers gracefully at shutdown, which waits for their
+   * blocking reads, i.e. for Redis: with Redis down the hub never exited.
+   * Closed by force first (jobs are idempotent and are retried), the
+   * graceful close that follows finds them closed.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const down = !this.up;
+    this.stop();
+    if (!down) return;
+    await Promise.all(this.bullmq.map((e) => withTimeout(e.close(true), 2 * PROBE_TIMEOUT_MS, 'forced close').catch(() => undefined)));
   }
 
   onModuleDestroy(): void {
@@ -77,6 +93,7 @@ export class RedisHealth implements OnModuleInit, OnModuleDestroy {
    * from the hub's own connections; anything else is logged as a warning.
    */
   trackBullmq(role: string, emitter: ErrorEmitter): void {
+    this.bullmq.push(emitter);
     emitter.on('error', (error: Error) => {
       if (this.stopped || !this.up || isConnectionError(error)) return;
       this.logger.warn('bullmq error', { role, error: error.message });
