@@ -6,8 +6,10 @@ import { RedisOutage } from './redis-outage.js';
 
 /** Liveness probe: every connection that looks ready is PINGed this often (ms)... */
 export const PROBE_INTERVAL_MS = 5000;
-/** ...and counts as hung until a PING answers within this (ms). */
+/** ...must answer within this (ms)... */
 export const PROBE_TIMEOUT_MS = 1000;
+/** ...and counts as hung after this many misses in a row (one miss can be this process's own busy event loop). */
+export const PROBE_MISSES = 2;
 
 /** Anything that emits BullMQ's 'error' event (Queue, Worker, QueueEvents). */
 export interface ErrorEmitter {
@@ -26,7 +28,7 @@ export interface ErrorEmitter {
  * A connection is up when ioredis says it is ready and it answered its last
  * liveness PING (a Redis that keeps connections open but stops answering —
  * stuck, overloaded, packets dropped — is an outage too, found within
- * PROBE_INTERVAL_MS + PROBE_TIMEOUT_MS).
+ * PROBE_MISSES × PROBE_INTERVAL_MS + PROBE_TIMEOUT_MS, about 11 s).
  *
  * The state comes from the hub's own connections (commands and pub/sub);
  * BullMQ's connections go to the same Redis, so their connection errors are
@@ -43,6 +45,7 @@ export class RedisHealth implements OnModuleInit, BeforeApplicationShutdown, OnM
   private readonly recoveryListeners = new Set<() => void>();
   /** Roles whose last liveness PING did not answer in time. */
   private readonly hung = new Set<string>();
+  private readonly misses = new Map<string, number>();
   private probe: NodeJS.Timeout | undefined;
   private readonly bullmq: ErrorEmitter[] = [];
 
@@ -119,15 +122,16 @@ export class RedisHealth implements OnModuleInit, BeforeApplicationShutdown, OnM
   private async probeAll(): Promise<void> {
     await Promise.all(
       [...this.clients].map(async ([role, client]) => {
-        if (client.status !== 'ready') return this.hung.delete(role);
-        try {
-          await withTimeout(client.ping(), PROBE_TIMEOUT_MS, 'PING');
+        if (client.status !== 'ready' || (await answersPing(client))) {
+          this.misses.delete(role);
           this.hung.delete(role);
-        } catch {
-          // The command connection's own timeout may answer first; either way the PING was not answered.
-          this.hung.add(role);
-          this.failure ??= `${role}: PING not answered within ${PROBE_TIMEOUT_MS} ms`;
+          return;
         }
+        const misses = (this.misses.get(role) ?? 0) + 1;
+        this.misses.set(role, misses);
+        if (misses < PROBE_MISSES) return;
+        this.hung.add(role);
+        this.failure ??= `${role}: PING not answered within ${PROBE_TIMEOUT_MS} ms, ${misses} times in a row`;
       }),
     );
     this.refresh();
@@ -154,4 +158,20 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 function isConnectionError(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
   return (typeof code === 'string' && CONNECTION_CODES.has(code)) || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i.test(error.message);
+}
+
+/**
+ * PINGs and waits up to PROBE_TIMEOUT_MS. A reply that arrived while this
+ * process's event loop was blocked (say, parsing a 20 MiB bundle) is read
+ * in the poll phase before setImmediate runs, so it still counts.
+ */
+async function answersPing(client: Redis): Promise<boolean> {
+  let answered: boolean | undefined;
+  const ping = client.ping().then(
+    () => (answered = true),
+    () => (answered = false),
+  );
+  await Promise.race([ping, new Promise((resolve) => setTimeout(resolve, PROBE_TIMEOUT_MS).unref())]);
+  if (answered === undefined) await new Promise((resolve) => setImmediate(resolve));
+  return answered === true;
 }
