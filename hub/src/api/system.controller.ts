@@ -3,8 +3,10 @@ import type { Request, Response } from 'express';
 import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { RedisConnections } from '../platform/redis/redis.module.js';
+import { withTimeout } from '../platform/timeout/with-timeout.js';
 import { ApiTokenService } from './api-token.service.js';
 import { bearerToken, Public } from './auth.guard.js';
+import { READY_CHECK_TIMEOUT_MS, readiness } from './readiness.check.js';
 import { OPENAPI_DOCUMENT } from './openapi.provider.js';
 
 /**
@@ -39,22 +41,25 @@ export class SystemController {
 
   @Get('readyz')
   async ready(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Readiness> {
-    const checks: Record<string, string> = {};
-    const results = await Promise.allSettled([this.prisma.$queryRaw`SELECT 1`, this.redis.command.ping()]);
-    checks.database = results[0].status === 'fulfilled' ? 'ok' : `failed: ${(results[0] as PromiseRejectedResult).reason}`;
-    checks.redis = results[1].status === 'fulfilled' ? 'ok' : `failed: ${(results[1] as PromiseRejectedResult).reason}`;
-    const ready = !results.some((r) => r.status === 'rejected');
+    // Each check is bounded (READY_CHECK_TIMEOUT_MS): a hung dependency is a quick 503.
+    const [database, redis] = await Promise.all([
+      readiness('database', () => this.prisma.$queryRaw`SELECT 1`),
+      readiness('redis', () => this.redis.command.ping()),
+    ]);
+    const checks: Record<string, string> = { database, redis };
+    const ready = database === 'ok' && redis === 'ok';
     this.logTransition(ready ? undefined : `not ready: database ${checks.database}; redis ${checks.redis}`);
     if (!ready) response.status(503);
-    const readiness: Readiness = { status: ready ? 'ready' : 'not-ready' };
-    return (await this.maySeeChecks(request)) ? { ...readiness, checks } : readiness;
+    const answer: Readiness = { status: ready ? 'ready' : 'not-ready' };
+    return (await this.maySeeChecks(request)) ? { ...answer, checks } : answer;
   }
 
   /** Any valid API token (readonly too) may see the checks; a missing or bad one just does not. */
   private async maySeeChecks(request: Request): Promise<boolean> {
     const token = bearerToken(request);
     if (!token) return false;
-    return this.tokens.authenticate(token).then(
+    // Bounded too: with the database down, checking the token must not hang the probe.
+    return withTimeout(this.tokens.authenticate(token), READY_CHECK_TIMEOUT_MS, 'token check').then(
       () => true,
       () => false,
     );

@@ -3,6 +3,7 @@ import type { ComparePatchInput } from '@flotilla/core';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { raiseGenerations, raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
+import { markFanout } from '../delivery/fanout-marker.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
@@ -79,8 +80,11 @@ export class BundleService {
       const bundle = await tx.bundle.upsert({ where: { name }, create: { name, ...data }, update: data, include: WITH_REVISION });
       // Options travel with each assignment: a change is a new desired state for every cluster that has the bundle.
       const optionsChanged = !!existing && JSON.stringify(existing.options) !== JSON.stringify(options);
+      // Committed with the change: the repair sweep runs the fan-out if the job below is lost (Redis down).
+      await markFanout(tx, 'bundles', [bundle.id]);
       return { created: !existing, bundle, notify: optionsChanged ? await raiseGenerationsOfBundle(tx, bundle.id) : [] };
     });
+    // Neither fails nor waits long without Redis: the outcome is what was committed.
     await this.fanout.reconcileBundle(bundle.id);
     await this.publishChanged(notify);
     return { created, bundle: view(bundle) };

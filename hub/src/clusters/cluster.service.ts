@@ -5,6 +5,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { matchesSelector, type LabelSelector, type Labels } from '@flotilla/core';
 import { assertClusterLabelCount, assertValidLabels } from '../target/label.validation.js';
+import { markFanout } from '../delivery/fanout-marker.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { selectorCondition } from './cluster-selector.sql.js';
@@ -96,14 +97,21 @@ export class ClusterService {
       }
       // Only growth is refused, so a cluster stored over the limit (before there was one) can still be trimmed.
       if (Object.keys(labels).length > Object.keys(locked[0]!.labels).length) assertClusterLabelCount(labels);
-      return tx.cluster.update({ where: { id }, data: { labels }, select: VIEW_FIELDS });
+      const updated = await tx.cluster.update({ where: { id }, data: { labels }, select: VIEW_FIELDS });
+      // Committed with the change: the repair sweep runs the fan-out if the job below is lost (Redis down).
+      await markFanout(tx, 'clusters', [id]);
+      return updated;
     });
-    // Targets may depend on labels.
+    // Targets may depend on labels. Neither fails nor waits long without Redis.
     await this.fanout.reconcileCluster(id);
     return view(updated);
   }
 
-  /** Invalidates the credential and closes the stream; the cluster record stays. */
+  /**
+   * Invalidates the credential and closes the stream; the cluster record stays.
+   * The answer is the database's: the event is fire-and-forget, and without
+   * Redis this replica acts on it at once and the others' re-checks do.
+   */
   async revoke(id: string): Promise<ClusterView> {
     const result = await this.prisma.cluster.updateMany({
       where: { id },

@@ -5,6 +5,7 @@ import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
+import { RedisHealth } from '../platform/redis/redis-health.js';
 import { RegistrationTokenService } from '../registration/registration-token.service.js';
 import { RevisionGcService } from '../bundles/revision-gc.service.js';
 import { PresenceService } from './presence.service.js';
@@ -19,7 +20,8 @@ type HousekeepingJob = 'offline-sweep' | 'registration-purge' | 'revision-gc';
 /**
  * Periodic fleet housekeeping on BullMQ. Job schedulers are idempotent
  * upserts, so every replica can declare them at start and only one worker
- * runs each tick; a flushed Redis is repaired by the next start.
+ * runs each tick; they are declared again after a Redis outage (Redis may
+ * have come back empty) and at the next start.
  */
 @Processor(HOUSEKEEPING_QUEUE)
 export class HousekeepingProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -33,11 +35,22 @@ export class HousekeepingProcessor extends WorkerHost implements OnApplicationBo
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(RevisionGcService) private readonly revisionGc: RevisionGcService,
+    @Inject(RedisHealth) private readonly redis: RedisHealth,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.redis.trackBullmq('housekeeping queue', this.queue);
+    this.redis.trackBullmq('housekeeping worker', this.worker);
+    // Redis may come back from an outage empty; the schedules live only there.
+    this.redis.onRecovery(() => {
+      this.declareSchedules().catch((error: unknown) => this.logger.warn('housekeeping schedules not declared again', { error: (error as Error).message }));
+    });
+    await this.declareSchedules();
+  }
+
+  private async declareSchedules(): Promise<void> {
     // Sweep often enough that "offline" is at most a quarter late.
     const sweepEvery = Math.max(1000, Math.floor((this.config.offlineAfterSeconds * 1000) / 4));
     await this.queue.upsertJobScheduler('offline-sweep', { every: sweepEvery }, { name: 'offline-sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });

@@ -6,6 +6,7 @@ import type { LabelSelector, Labels } from '@flotilla/core';
 import { retryOnConflict } from './deadlock-retry.js';
 import { raiseGenerations } from './desired-generation.js';
 import { planDeployments } from './deployment-plan.js';
+import { clearFanoutMark } from './fanout-marker.js';
 
 /**
  * Makes the deployments table match targets: one deployment per (bundle,
@@ -22,8 +23,8 @@ export class DeploymentFanout {
   async reconcileBundle(bundleId: string): Promise<string[]> {
     const affected = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       // Serialises fan-outs of the same bundle across workers and replicas.
-      const locked = await tx.$queryRaw<{ revision_id: string; targets: BundleTarget[] }[]>`
-        SELECT revision_id, targets FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`;
+      const locked = await tx.$queryRaw<{ revision_id: string; targets: BundleTarget[]; marker: string | null }[]>`
+        SELECT revision_id, targets, fanout_requested_at::text AS marker FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`;
       const bundle = locked[0];
       if (!bundle) return [];
       const [clusters, groups, existing] = await Promise.all([
@@ -48,6 +49,7 @@ export class DeploymentFanout {
       }
       if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
       await raiseGenerations(tx, plan.affectedClusters);
+      await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
       return plan.affectedClusters;
     }));
     await this.notify(affected);
@@ -57,14 +59,15 @@ export class DeploymentFanout {
   /** Recomputes one cluster's deployments over every bundle (labels changed, cluster joined). */
   async reconcileCluster(clusterId: string): Promise<boolean> {
     const changed = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
-      const cluster = await tx.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, labels: true } });
+      const cluster = (await tx.$queryRaw<{ name: string; labels: Labels; marker: string | null }[]>`
+        SELECT name, labels, fanout_requested_at::text AS marker FROM clusters WHERE id = ${clusterId}::uuid`)[0];
       if (!cluster) return false;
       const [groups, bundles, existing] = await Promise.all([
         this.groups(tx),
         tx.bundle.findMany({ select: { id: true, targets: true, revisionId: true } }),
         tx.deployment.findMany({ where: { clusterId }, select: { id: true, bundleId: true, desiredRevision: true } }),
       ]);
-      const target: TargetableCluster = { id: cluster.id, name: cluster.name, labels: cluster.labels as Labels };
+      const target: TargetableCluster = { id: clusterId, name: cluster.name, labels: cluster.labels };
       const wanted = bundles.filter((b) => targetedClusters(b.targets as BundleTarget[], [target], groups).length > 0);
       const byBundle = new Map(existing.map((d) => [d.bundleId, d]));
       const wantedIds = new Set(wanted.map((b) => b.id));
@@ -79,6 +82,7 @@ export class DeploymentFanout {
       if (stale.length) await tx.deployment.deleteMany({ where: { id: { in: stale.map((d) => d.id) } } });
       const changed = create.length > 0 || stale.length > 0;
       if (changed) await raiseGenerations(tx, [clusterId]);
+      await clearFanoutMark(tx, 'clusters', clusterId, cluster.marker);
       return changed;
     }));
     if (changed) await this.notify([clusterId]);
@@ -90,6 +94,7 @@ export class DeploymentFanout {
     for (const b of bundles) await this.reconcileBundle(b.id);
   }
 
+  /** Fire-and-forget (never throws): a lost message is repaired by the gateway's generation re-check. */
   private async notify(clusterIds: string[]): Promise<void> {
     await this.events.desiredStateChanged(clusterIds);
   }

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { RedisHealth } from '../platform/redis/redis-health.js';
 import { DeploymentFanout } from './deployment-fanout.service.js';
 import { FANOUT_QUEUE, FanoutQueue, type FanoutJob } from './fanout.queue.js';
 
@@ -13,12 +14,14 @@ export class FanoutProcessor extends WorkerHost implements OnApplicationBootstra
   constructor(
     @Inject(DeploymentFanout) private readonly fanout: DeploymentFanout,
     @Inject(FanoutQueue) private readonly queue: FanoutQueue,
+    @Inject(RedisHealth) private readonly redis: RedisHealth,
   ) {
     super();
   }
 
   /** Redis is a queue, not the source of truth: every start rebuilds from PostgreSQL. */
   async onApplicationBootstrap(): Promise<void> {
+    this.redis.trackBullmq('fanout worker', this.worker);
     await this.queue.reconcileAll();
   }
 

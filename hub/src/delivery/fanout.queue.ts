@@ -1,8 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { PrismaService } from '../database/prisma.service.js';
+import { RedisHealth } from '../platform/redis/redis-health.js';
+import { withTimeout } from '../platform/timeout/with-timeout.js';
+import type { Db } from './desired-generation.js';
+import { markAllBundles, markFanout } from './fanout-marker.js';
 
 export const FANOUT_QUEUE = 'deployment-fanout';
+
+/** Longest wait for Redis to take a fan-out job (ms) before leaving it to the repair sweep. */
+export const ENQUEUE_TIMEOUT_MS = 1500;
 
 export type FanoutJob =
   | { name: 'bundle'; data: { bundleId: string } }
@@ -16,21 +24,52 @@ export type FanoutJob =
  * harmless, and a flushed Redis is repaired by the `all` job every hub start
  * enqueues. No deduplication: a change arriving while its job runs must not
  * be dropped.
+ *
+ * Enqueueing never fails the caller, whose change is already committed
+ * (issue #9): when Redis is down or does not take the job within
+ * ENQUEUE_TIMEOUT_MS, the rows are marked (fan-out markers) and the repair
+ * sweep (FanoutRepair) runs the fan-out without Redis.
  */
 @Injectable()
 export class FanoutQueue {
-  constructor(@InjectQueue(FANOUT_QUEUE) private readonly queue: Queue) {}
+  private readonly logger = new Logger(FanoutQueue.name);
 
-  reconcileBundle(bundleId: string): Promise<unknown> {
-    return this.queue.add('bundle', { bundleId }, OPTS);
+  constructor(
+    @InjectQueue(FANOUT_QUEUE) private readonly queue: Queue,
+    @Inject(RedisHealth) private readonly redis: RedisHealth,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+  ) {
+    redis.trackBullmq('fanout queue', queue);
   }
 
-  reconcileCluster(clusterId: string): Promise<unknown> {
-    return this.queue.add('cluster', { clusterId }, OPTS);
+  /** Resolves true when the job was queued, false when it was left to the repair sweep. */
+  reconcileBundle(bundleId: string): Promise<boolean> {
+    return this.enqueue({ name: 'bundle', data: { bundleId } }, (db) => markFanout(db, 'bundles', [bundleId]));
   }
 
-  reconcileAll(): Promise<unknown> {
-    return this.queue.add('all', {}, OPTS);
+  reconcileCluster(clusterId: string): Promise<boolean> {
+    return this.enqueue({ name: 'cluster', data: { clusterId } }, (db) => markFanout(db, 'clusters', [clusterId]));
+  }
+
+  reconcileAll(): Promise<boolean> {
+    return this.enqueue({ name: 'all', data: {} }, markAllBundles);
+  }
+
+  private async enqueue(job: FanoutJob, mark: (db: Db) => Promise<void>): Promise<boolean> {
+    if (this.redis.up) {
+      try {
+        await withTimeout(this.queue.add(job.name, job.data, OPTS), ENQUEUE_TIMEOUT_MS, `queueing the fan-out job "${job.name}"`);
+        return true;
+      } catch (error) {
+        this.logger.warn('fan-out job not queued; the repair sweep will run it', { job: job.name, error: (error as Error).message });
+      }
+    }
+    // Stamped after the change's own commit (which usually stamped it already): also covers changes that could not
+    // stamp in their transaction (re-registration, cluster groups).
+    await mark(this.prisma).catch((error: unknown) =>
+      this.logger.warn('fan-out not marked for repair; the next hub start repairs it', { job: job.name, error: (error as Error).message }),
+    );
+    return false;
   }
 }
 

@@ -5,6 +5,7 @@ import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { parseToken, secretMatches, type ParsedToken } from '../security/secret-token.js';
+import { CredentialCache } from './credential.cache.js';
 
 export interface ClusterPrincipal {
   clusterId: string;
@@ -24,15 +25,15 @@ export class ClusterAuthenticator implements OnModuleInit, OnModuleDestroy {
    * Verified credentials, so that heartbeats and reports of thousands of idle
    * agents do not each cost a database query. An entry dies on the cluster's
    * `credential-revoked` event (revoke, deregister, re-register: published on
-   * every replica through Redis) and at the latest after CACHE_TTL_MS, which
-   * bounds the damage of a lost pub/sub message; open streams are re-checked
-   * against the database independently (AgentGateway).
+   * every replica through Redis), with the event subscription it was cached
+   * under (while this replica hears no events — Redis down — every call
+   * checks PostgreSQL, issue #9), and at the latest after CACHE_TTL_MS, which
+   * bounds the damage of a message lost while the subscription stood; open
+   * streams are re-checked against the database independently (AgentGateway).
    */
-  private readonly verified = new Map<string, { hash: string; name: string; expiresAt: number }>();
-  /** Bumped on every revocation event, so a lookup racing with a revocation is not cached. */
-  private epoch = 0;
-  private unsubscribe: (() => void) | undefined;
   static readonly CACHE_TTL_MS = 60_000;
+  private readonly verified = new CredentialCache(ClusterAuthenticator.CACHE_TTL_MS);
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -41,10 +42,7 @@ export class ClusterAuthenticator implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.type === 'credential-revoked') {
-        this.epoch++;
-        this.verified.delete(event.clusterId);
-      }
+      if (event.type === 'credential-revoked') this.verified.revoked(event.clusterId);
     });
   }
 
@@ -59,14 +57,14 @@ export class ClusterAuthenticator implements OnModuleInit, OnModuleDestroy {
     }
     const parsed = parseToken(header.replace(/^Bearer\s+/i, ''), 'cl');
     if (!parsed) throw invalid();
-    const cached = this.verified.get(parsed.id);
-    if (cached && cached.expiresAt > Date.now() && secretMatches(parsed.secret, cached.hash)) {
+    const cached = this.verified.get(parsed.id, this.events.subscription, Date.now());
+    if (cached && secretMatches(parsed.secret, cached.hash)) {
       return { clusterId: parsed.id, clusterName: cached.name, credential: parsed };
     }
-    const epoch = this.epoch;
+    const ticket = this.verified.ticket(this.events.subscription);
     const cluster = await this.prisma.cluster.findUnique({ where: { id: parsed.id }, select: { name: true, credentialHash: true } });
     if (!cluster || !cluster.credentialHash || !secretMatches(parsed.secret, cluster.credentialHash)) throw invalid();
-    if (epoch === this.epoch) this.verified.set(parsed.id, { hash: cluster.credentialHash, name: cluster.name, expiresAt: Date.now() + ClusterAuthenticator.CACHE_TTL_MS });
+    this.verified.set(parsed.id, { hash: cluster.credentialHash, name: cluster.name }, ticket, this.events.subscription, Date.now());
     return { clusterId: parsed.id, clusterName: cluster.name, credential: parsed };
   }
 
@@ -76,7 +74,7 @@ export class ClusterAuthenticator implements OnModuleInit, OnModuleDestroy {
     const ids = [...new Set(principals.map((p) => p.clusterId))];
     const rows = await this.prisma.cluster.findMany({ where: { id: { in: ids } }, select: { id: true, credentialHash: true } });
     const hashes = new Map(rows.map((r) => [r.id, r.credentialHash]));
-    for (const id of ids) if (!hashes.get(id)) this.verified.delete(id);
+    for (const id of ids) if (!hashes.get(id)) this.verified.revoked(id);
     return new Set(principals.filter((p) => !secretMatches(p.credential.secret, hashes.get(p.clusterId))));
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
+import { markFanout } from '../delivery/fanout-marker.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
@@ -153,6 +154,8 @@ export class RegistrationService {
             registrationTokenId: token.id,
           },
         });
+        // Committed with the change: the repair sweep runs the fan-out if register()'s enqueue is lost (Redis down).
+        await markFanout(tx, 'clusters', [existing.id]);
         return { clusterId: existing.id, clusterName: existing.name, credential: credential.token, reattached: true };
       }
       const credential = issueToken('cl');
@@ -176,6 +179,7 @@ export class RegistrationService {
           registrationTokenId: token.id,
         },
       });
+      await markFanout(tx, 'clusters', [credential.id]);
       return { clusterId: credential.id, clusterName: name, credential: credential.token, reattached: false };
     }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
   }

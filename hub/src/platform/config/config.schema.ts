@@ -45,6 +45,12 @@ export const envSchema = z
      * `desired-state-changed` event is repaired within this bound. Default 10.
      */
     FLOTILLA_DESIRED_STATE_RECHECK_SECONDS: seconds.default(10),
+    /**
+     * How often the fan-out repair sweep runs, and how old a bundle's or cluster's fan-out marker must be before the
+     * sweep runs that fan-out itself (its BullMQ job was lost or not run, e.g. Redis was down): a committed change gets
+     * its deployments within twice this. Default 30.
+     */
+    FLOTILLA_FANOUT_REPAIR_SECONDS: seconds.default(30),
     /** Memory for revision content shared by the streams of all clusters (bytes). Default 268435456 (256 MiB). */
     FLOTILLA_CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
     /** GetBundleContent streams one cluster may have open at once on a replica (the agent fetches one at a time). Default 4. */

@@ -11,6 +11,8 @@ export interface HubConfig {
   offlineAfterSeconds: number;
   streamRecheckSeconds: number;
   desiredStateRecheckSeconds: number;
+  /** Period of the fan-out repair sweep and the age of the fan-out markers it repairs. */
+  fanoutRepairSeconds: number;
   contentCacheBytes: number;
   /** Bounds of agent streams (issue 9): per-cluster concurrency, buffered bytes, how long a stalled reader is kept. */
   streams: { contentPerCluster: number; contentBufferBytes: number; watchPerCluster: number; stallSeconds: number };
@@ -68,6 +70,7 @@ function fromEnv(e: HubEnv): HubConfig {
     offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
+    fanoutRepairSeconds: e.FLOTILLA_FANOUT_REPAIR_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
     streams: {
       contentPerCluster: e.FLOTILLA_CONTENT_STREAMS_PER_CLUSTER,

@@ -59,6 +59,17 @@ export class HubMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly redisUp = new Gauge({
+    name: 'flotilla_redis_up',
+    help: 'Whether this hub replica\'s Redis connections (commands and pub/sub) are ready: 1 or 0',
+    registers: [this.registry],
+  });
+  readonly fanoutRepairs = new Counter({
+    name: 'flotilla_fanout_repairs_total',
+    help: 'Bundles and clusters whose fan-out the repair sweep ran because its job was not run in time (lost enqueue, Redis down)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   readonly clusters = new Gauge({
     name: 'flotilla_clusters',
     help: 'Registered clusters by connection state (refreshed by the housekeeping job)',
