@@ -43,7 +43,7 @@ describe('validateReport', () => {
     expect(() => validateReport(report(status({ state })))).not.toThrow();
   });
 
-  it.each([DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED, DeploymentState.UNRECOGNIZED, 8])('rejects state %i', (state) => {
+  it.each([DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED, DeploymentState.UNRECOGNIZED, 8 as DeploymentState])('rejects state %i', (state) => {
     expect(rejection(report(status({ state })))).toMatchObject({ reason: 'ValidationFailed', field: 'deployments[0].state' });
   });
 
