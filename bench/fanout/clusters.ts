@@ -76,7 +76,7 @@ class SimulatedCluster {
   }
 
   async start(): Promise<void> {
-    const reg = await this.client.register({ token: config.registrationToken, clusterIdentity: this.identity, clusterName: this.identity, labels: {}, agentVersion: 'bench' });
+    const reg = await this.client.register({ token: config.registrationToken, clusterIdentity: this.identity, clusterName: this.identity, labels: {}, agentVersion: 'bench', registrationNonce: '' });
     this.credential = reg.credential;
     stats.registered++;
     const stream = this.client.watch(this.credential, 'bench', '');

@@ -138,7 +138,9 @@ function newAgent(index: number): Agent {
 function register(agent: Agent): Promise<RegisterResponse> {
   return new Promise((resolve, reject) =>
     agent.registration.register(
-      { token: config.registrationToken, clusterIdentity: agent.identity, labels: { bench: 'idle-agents' }, agentVersion: 'bench', clusterName: '' },
+      { token: config.registrationToken, clusterIdentity: agent.identity, labels: { bench: 'idle-agents' }, agentVersion: 'bench', clusterName: '',
+        // The same nonce on every attempt: a retry after a lost answer re-attaches instead of being refused.
+        registrationNonce: `bench-${agent.identity}` },
       new Metadata(),
       { deadline: Date.now() + 60_000 },
       (error, response) => (error ? reject(error) : resolve(response)),

@@ -21,6 +21,11 @@ import { createNamespace, kubeFor, rand, read } from './agent-support.ts';
 let hub: TestHub;
 let cluster: Cluster;
 let kube: KubeClient;
+/** The credential the agent stored in its Secret, if any (the Secret alone may hold just the registration nonce). */
+const storedCredential = async (path: string): Promise<string | undefined> => {
+  const credential = (await read(kube, path))?.data?.credential;
+  return credential ? Buffer.from(credential, 'base64').toString() : undefined;
+};
 let agent: AgentProcess | undefined;
 let reattaching: AgentProcess | undefined;
 let tokenDir: string | undefined;
@@ -74,12 +79,11 @@ describe('agent registration', () => {
     expect(Array.isArray(clusters) ? clusters : clusters.items).toEqual([]);
 
     await createNamespace(kube, namespace);
-    await eventually(async () => expect(await read(kube, `/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`)).toBeDefined(), { timeoutMs: 30_000 });
+    await eventually(async () => expect(await storedCredential(`/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`)).toBeDefined(), { timeoutMs: 30_000 });
     expect(await tokenUses()).toBe(1);
     await eventually(async () => expect(await probe('/readyz')).toEqual({ status: 200, text: 'ready\n' }), { timeoutMs: 30_000 });
-    // The dry-run that proved the Secret writable stored nothing of its own: the stored credential is the hub's.
-    const secret = await read(kube, `/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`);
-    expect(Buffer.from(secret.data.credential, 'base64').toString()).toMatch(/^flt_cl_/);
+    // The Secret first held only the registration nonce (which proved it writable); now it holds the hub's credential.
+    expect(await storedCredential(`/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`)).toMatch(/^flt_cl_/);
   }, 120_000);
 
   it('after its credential Secret is lost, is refused with what to do (slowly, not in a loop), and re-attaches with a token bound to its cluster', async () => {
@@ -103,7 +107,7 @@ describe('agent registration', () => {
     });
     const secretPath = `/api/v1/namespaces/${namespace}/secrets/${CREDENTIAL_SECRET}`;
     reattaching.start();
-    await eventually(async () => expect(await read(kube, secretPath)).toBeDefined(), { timeoutMs: 30_000 });
+    await eventually(async () => expect(await storedCredential(secretPath)).toBeDefined(), { timeoutMs: 30_000 });
     const [registered] = (await hub.api('GET', '/api/v1/clusters')).body.items;
     expect(registered.name).toBe(clusterName);
 
@@ -117,11 +121,12 @@ describe('agent registration', () => {
     await eventually(() => expect(since()).toContain(refused), { timeoutMs: 30_000 });
     expect(since()).toContain(`ask the platform team for a registration token issued for cluster ${clusterName}, or to deregister it`);
     expect(since()).toContain('give the agent a registration token issued for this cluster');
-    expect(await read(kube, secretPath)).toBeUndefined();
+    // A new nonce (the old one went with the Secret) proves nothing about the cluster that already connected.
+    expect(await storedCredential(secretPath)).toBeUndefined();
 
     const bound = (await hub.api('POST', '/api/v1/registration-tokens', { clusterId: registered.id })).body;
     writeFileSync(tokenFile, bound.token);
-    await eventually(async () => expect(await read(kube, secretPath)).toBeDefined(), { timeoutMs: 30_000 });
+    await eventually(async () => expect(await storedCredential(secretPath)).toBeDefined(), { timeoutMs: 30_000 });
     await eventually(() => expect(since()).toContain('connected to the hub'), { timeoutMs: 30_000 });
     const clusters = (await hub.api('GET', '/api/v1/clusters')).body.items;
     expect(clusters.map((c: { id: string }) => c.id)).toEqual([registered.id]);

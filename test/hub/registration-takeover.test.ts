@@ -162,3 +162,37 @@ describe('re-attaching an existing identity', () => {
     expect((await hub.api('GET', '/api/v1/registration-tokens')).body.items.length).toBe(before);
   });
 });
+
+describe('retrying a Register whose answer never arrived', () => {
+  it('re-attaches the pending cluster for the same agent (same token and nonce) without spending a use; nobody else, and not once it connected', async () => {
+    const token = await createToken({ maxUses: 2 });
+    const identity = uid();
+    const nonce = `nonce-${rand()}-${rand()}`;
+    const first = await register(hub, { token: token.token, identity, nonce });
+    // The answer is "lost": the agent retries with what it kept in its Secret.
+    const again = await register(hub, { token: token.token, identity, nonce });
+    expect(again.clusterId).toBe(first.clusterId);
+    expect(await tokenUses(token.id)).toBe(1);
+    await expect(heartbeat(hub, again.credential)).resolves.toBeDefined();
+    expect(await grpcFailure(heartbeat(hub, first.credential))).toMatchObject({ code: status.UNAUTHENTICATED });
+    // Knowing the identity and holding the token is not enough: the nonce is the agent's own secret.
+    expect(await grpcFailure(register(hub, { token: token.token, identity, nonce: 'guessed' }))).toMatchObject({ reason: 'ClusterIdentityTaken' });
+    expect(await grpcFailure(register(hub, { token: token.token, identity }))).toMatchObject({ reason: 'ClusterIdentityTaken' });
+    // Once the cluster connected, the retry is over: re-attaching needs a bound token again.
+    const stream = watch(hub, again.credential);
+    await eventually(async () => expect((await clusterRow(again.clusterId))!.connection).toBe('online'));
+    stream.cancel();
+    expect(await grpcFailure(register(hub, { token: token.token, identity, nonce }))).toMatchObject({ reason: 'ClusterIdentityTaken' });
+    await expect(heartbeat(hub, again.credential)).resolves.toBeDefined();
+  });
+
+  it('lets the retry use a single-use token whose one use the lost Register spent', async () => {
+    const token = await createToken({ maxUses: 1 });
+    const identity = uid();
+    const first = await register(hub, { token: token.token, identity, nonce: 'kept-in-the-secret' });
+    const again = await register(hub, { token: token.token, identity, nonce: 'kept-in-the-secret' });
+    expect(again.clusterId).toBe(first.clusterId);
+    expect(await tokenUses(token.id)).toBe(1);
+    expect(await grpcFailure(register(hub, { token: token.token, identity: uid(), nonce: 'kept-in-the-secret' }))).toMatchObject({ reason: 'RegistrationTokenExhausted' });
+  });
+});

@@ -17,6 +17,8 @@ export interface RegisterArgs {
   identity: string;
   labels?: Record<string, string>;
   name?: string;
+  /** Registration nonce (default none). */
+  nonce?: string;
 }
 
 /** Calls Register over a real socket (TLS when the hub has it). */
@@ -24,7 +26,7 @@ export function register(hub: TestHub, args: RegisterArgs): Promise<RegisterResp
   const client = new RegistrationServiceClient(hub.grpcAddress, channel(hub));
   return new Promise<RegisterResponse>((resolve, reject) =>
     client.register(
-      { token: args.token, clusterIdentity: args.identity, labels: args.labels ?? {}, agentVersion: 'test', clusterName: args.name ?? '' },
+      { token: args.token, clusterIdentity: args.identity, labels: args.labels ?? {}, agentVersion: 'test', clusterName: args.name ?? '', registrationNonce: args.nonce ?? '' },
       (error, response) => (error ? reject(error) : resolve(response)),
     ),
   ).finally(() => client.close());

@@ -36,8 +36,9 @@ export async function obtainCredential(deps: RegistrationDeps): Promise<StoredCr
   const backoff = new Backoff({ initialMs: 1000, maxMs: config.reconnectMaxSeconds * 1000 });
   while (!signal.aborted) {
     const token = readToken(config.registrationToken);
+    let nonce: string;
     try {
-      await store.checkWritable();
+      nonce = await store.registrationNonce();
     } catch (error) {
       const delay = backoff.next();
       logger.error(
@@ -56,6 +57,7 @@ export async function obtainCredential(deps: RegistrationDeps): Promise<StoredCr
         labels: config.clusterLabels,
         agentVersion: AGENT_VERSION,
         clusterName: config.clusterName,
+        registrationNonce: nonce,
       });
     } catch (error) {
       // Both a rejected token and a rejected request are terminal for these

@@ -21,6 +21,7 @@ export class RegistrationHandler {
           labels: r.labels,
           agentVersion: r.agentVersion,
           clusterName: r.clusterName,
+          registrationNonce: r.registrationNonce,
           peer: call.getPeer(),
         })
         .then(

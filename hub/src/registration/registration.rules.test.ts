@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { hashSecret } from '../security/secret-token.js';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
 import {
   agentLabelKeyAllowed,
   agentLabelKeyPatternProblem,
   agentLabelsProblem,
   attachDecision,
+  isUnansweredRetry,
   registrationLabels,
   tokenRejection,
 } from './registration.rules.js';
@@ -94,6 +96,27 @@ describe('attachDecision', () => {
   it('creates new identities with unbound tokens only', () => {
     expect(attachDecision(null, null)).toEqual({ kind: 'create' });
     expect(attachDecision('c1', null)).toEqual({ kind: 'token-bound-elsewhere', clusterId: 'c1' });
+  });
+});
+
+describe('isUnansweredRetry', () => {
+  const nonce = 'n0nce-of-the-agent';
+  const last = { connection: 'pending', registrationTokenId: 't1', registrationNonceHash: hashSecret(nonce) };
+
+  it('is the same agent retrying: pending cluster, same token, same nonce', () => {
+    expect(isUnansweredRetry(last, 't1', nonce)).toBe(true);
+    expect(attachDecision(null, { id: 'c1' }, true)).toEqual({ kind: 'retry', cluster: { id: 'c1' } });
+  });
+
+  it.each([
+    ['another nonce', last, 't1', 'guessed'],
+    ['no nonce', last, 't1', ''],
+    ['another token', last, 't2', nonce],
+    ['a cluster that connected since', { ...last, connection: 'online' }, 't1', nonce],
+    ['a revoked cluster', { ...last, connection: 'revoked' }, 't1', nonce],
+    ['a cluster registered without a nonce', { ...last, registrationNonceHash: null }, 't1', ''],
+  ])('is not, with %s', (_what, state, token, given) => {
+    expect(isUnansweredRetry(state, token, given)).toBe(false);
   });
 });
 

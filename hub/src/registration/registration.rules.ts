@@ -1,3 +1,4 @@
+import { secretMatches } from '../security/secret-token.js';
 import { labelKeyProblem, type LabelProblem, type Labels } from '@flotilla/core';
 
 export interface TokenState {
@@ -27,12 +28,39 @@ export function tokenRejection(token: TokenState, now: Date): TokenRejection | u
 export type AttachDecision<C extends { id: string }> =
   | { kind: 'create' }
   | { kind: 'reattach'; cluster: C }
+  | { kind: 'retry'; cluster: C }
   | { kind: 'identity-taken'; cluster: C }
   | { kind: 'token-bound-elsewhere'; clusterId: string };
 
-export function attachDecision<C extends { id: string }>(tokenClusterId: string | null, existing: C | null): AttachDecision<C> {
-  if (existing) return tokenClusterId === existing.id ? { kind: 'reattach', cluster: existing } : { kind: 'identity-taken', cluster: existing };
+/**
+ * @param unansweredRetry the request is the same agent retrying a Register whose answer it never got
+ *   (`isUnansweredRetry`): it re-attaches the cluster that Register created, without spending another use.
+ */
+export function attachDecision<C extends { id: string }>(tokenClusterId: string | null, existing: C | null, unansweredRetry = false): AttachDecision<C> {
+  if (existing) {
+    if (tokenClusterId === existing.id) return { kind: 'reattach', cluster: existing };
+    return unansweredRetry ? { kind: 'retry', cluster: existing } : { kind: 'identity-taken', cluster: existing };
+  }
   return tokenClusterId === null ? { kind: 'create' } : { kind: 'token-bound-elsewhere', clusterId: tokenClusterId };
+}
+
+/** What the hub recorded of a cluster's last Register. */
+export interface LastRegistration {
+  connection: string;
+  registrationTokenId: string | null;
+  registrationNonceHash: string | null;
+}
+
+/**
+ * True when a Register is the retry of the cluster's last one by the agent
+ * that made it: the cluster never connected since (still `pending`), the same
+ * token, and the same registration nonce — a random secret only that agent
+ * holds (it keeps it in its credential Secret before registering). Knowing the
+ * identity and holding the token is not enough.
+ */
+export function isUnansweredRetry(last: LastRegistration, tokenId: string, nonce: string): boolean {
+  if (!nonce || last.connection !== 'pending' || last.registrationTokenId !== tokenId || !last.registrationNonceHash) return false;
+  return secretMatches(nonce, last.registrationNonceHash);
 }
 
 /** What a token says about labels: its own (authoritative) and which keys the agent may add. */

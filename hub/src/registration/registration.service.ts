@@ -6,12 +6,12 @@ import { markFanout } from '../delivery/fanout-marker.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
-import { issueToken, parseToken, secretMatches } from '../security/secret-token.js';
+import { hashSecret, issueToken, parseToken, secretMatches } from '../security/secret-token.js';
 import type { Labels } from '@flotilla/core';
 import { assertClusterLabelCount, assertValidLabels } from '../target/label.validation.js';
 import { clusterNameCandidates, isValidClusterName } from './cluster-naming.js';
 import { reportRefusal, type RegistrationRefusal } from './registration.audit.js';
-import { agentLabelsProblem, attachDecision, registrationLabels, tokenRejection } from './registration.rules.js';
+import { agentLabelsProblem, attachDecision, isUnansweredRetry, registrationLabels, tokenRejection } from './registration.rules.js';
 
 export interface RegisterInput {
   token: string;
@@ -19,6 +19,8 @@ export interface RegisterInput {
   labels: Labels;
   agentVersion: string;
   clusterName: string;
+  /** The agent's registration nonce ('' from agents that send none): proves a retry is the same agent's. */
+  registrationNonce: string;
   /** The caller's address (for the audit line of a refusal); never used to decide. */
   peer?: string;
 }
@@ -98,17 +100,22 @@ export class RegistrationService {
       const token = await tx.registrationToken.findUnique({ where: { id: parsed.id } });
       if (!token || !secretMatches(parsed.secret, token.secretHash)) throw invalidToken();
       const rejection = tokenRejection(token, new Date());
-      if (rejection) throw new DomainError(rejection, rejectionMessage(rejection));
 
       // Every refusal comes before the token use is claimed and before any write.
       // A retry after a unique violation runs all of this again, so a racing
       // first registration of the same identity is refused here, not re-attached.
-      const existing = await tx.cluster.findUnique({ where: { identity: input.clusterIdentity }, select: { id: true, name: true, labels: true } });
+      const existing = await tx.cluster.findUnique({
+        where: { identity: input.clusterIdentity },
+        select: { id: true, name: true, labels: true, connection: true, registrationTokenId: true, registrationNonceHash: true },
+      });
       const refuse = (error: DomainError, refusal: Omit<RegistrationRefusal, 'tokenId' | 'peer' | 'reason'>): DomainError => {
         reportRefusal(this.metrics, { reason: error.reason as RegistrationRefusal['reason'], tokenId: token.id, peer: input.peer, ...refusal });
         return error;
       };
-      const decision = attachDecision(token.clusterId, existing);
+      const retry = existing !== null && isUnansweredRetry(existing, token.id, input.registrationNonce);
+      // A retry continues a registration that already spent its use: it may use the token's last one again.
+      if (rejection && !(retry && rejection === 'RegistrationTokenExhausted')) throw new DomainError(rejection, rejectionMessage(rejection));
+      const decision = attachDecision(token.clusterId, existing, retry);
       if (decision.kind === 'identity-taken') {
         const { id, name } = decision.cluster;
         throw refuse(identityTaken(input.clusterIdentity, decision.cluster), { clusterId: id, clusterName: name });
@@ -135,11 +142,13 @@ export class RegistrationService {
 
       // Conditional increment: concurrent registrations cannot overshoot maxUses
       // because Postgres re-evaluates the WHERE clause after the row lock.
-      const claimed = await tx.registrationToken.updateMany({
-        where: { id: token.id, revokedAt: null, ...(token.maxUses === null ? {} : { uses: { lt: token.maxUses } }) },
-        data: { uses: { increment: 1 } },
-      });
-      if (claimed.count === 0) throw new DomainError('RegistrationTokenExhausted', rejectionMessage('RegistrationTokenExhausted'));
+      if (decision.kind !== 'retry') {
+        const claimed = await tx.registrationToken.updateMany({
+          where: { id: token.id, revokedAt: null, ...(token.maxUses === null ? {} : { uses: { lt: token.maxUses } }) },
+          data: { uses: { increment: 1 } },
+        });
+        if (claimed.count === 0) throw new DomainError('RegistrationTokenExhausted', rejectionMessage('RegistrationTokenExhausted'));
+      }
 
       if (existing) {
         const credential = issueToken('cl', existing.id);
@@ -152,6 +161,7 @@ export class RegistrationService {
             connection: 'pending',
             agentVersion: input.agentVersion,
             registrationTokenId: token.id,
+            registrationNonceHash: nonceHash(input.registrationNonce),
           },
         });
         // Committed with the change: the repair sweep runs the fan-out if register()'s enqueue is lost (Redis down).
@@ -177,6 +187,7 @@ export class RegistrationService {
           credentialIssuedAt: new Date(),
           agentVersion: input.agentVersion,
           registrationTokenId: token.id,
+          registrationNonceHash: nonceHash(input.registrationNonce),
         },
       });
       await markFanout(tx, 'clusters', [credential.id]);
@@ -187,7 +198,7 @@ export class RegistrationService {
 
 function validate(input: RegisterInput): void {
   // PostgreSQL text cannot hold NUL: refuse it by field instead of failing the insert (issue 9).
-  for (const [field, value] of [['cluster_identity', input.clusterIdentity], ['agent_version', input.agentVersion]] as const) {
+  for (const [field, value] of [['cluster_identity', input.clusterIdentity], ['agent_version', input.agentVersion], ['registration_nonce', input.registrationNonce]] as const) {
     if (value.includes('\u0000')) throw new DomainError('ValidationFailed', `${field} must not contain NUL characters`, { field });
   }
   if (!input.clusterIdentity || input.clusterIdentity.length > 253) {
@@ -196,12 +207,20 @@ function validate(input: RegisterInput): void {
   if (input.clusterName && !isValidClusterName(input.clusterName)) {
     throw new DomainError('ValidationFailed', `cluster_name "${input.clusterName}" must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)`, { field: 'cluster_name' });
   }
+  if (input.registrationNonce.length > 128) {
+    throw new DomainError('ValidationFailed', 'registration_nonce must be at most 128 characters', { field: 'registration_nonce' });
+  }
   if (input.agentVersion.length > 64) {
     throw new DomainError('ValidationFailed', 'agent_version must be at most 64 characters', { field: 'agent_version' });
   }
   // Counted before each label is checked: 20,000 labels are refused at once.
   assertClusterLabelCount(input.labels);
   assertValidLabels(input.labels);
+}
+
+/** Stored like every secret: its SHA-256 (null when the agent sent none). */
+function nonceHash(nonce: string): string | null {
+  return nonce ? hashSecret(nonce) : null;
 }
 
 function identityTaken(identity: string, cluster: { id: string; name: string }): DomainError {

@@ -31,7 +31,10 @@ export interface RegisterRequest {
    * kube-system namespace.
    */
   clusterIdentity: string;
-  /** Labels the agent was installed with. Merged over the token's labels. */
+  /**
+   * Labels the agent was installed with. The token's labels win, and its
+   * agentLabelKeys says which keys the agent may set (AgentLabelNotAllowed).
+   */
   labels: { [key: string]: string };
   /** Version of the agent, for display. */
   agentVersion: string;
@@ -40,6 +43,14 @@ export interface RegisterRequest {
    * already taken by another identity.
    */
   clusterName: string;
+  /**
+   * Random secret the agent keeps (in its credential Secret) from before its
+   * first Register until it stores the credential. A retry with the same
+   * nonce, of a registration whose answer never arrived, re-attaches the
+   * still-pending cluster it created; without it the retry would be refused
+   * as a takeover (ClusterIdentityTaken). Empty: no such retry.
+   */
+  registrationNonce: string;
 }
 
 export interface RegisterRequest_LabelsEntry {
@@ -59,7 +70,7 @@ export interface RegisterResponse {
 }
 
 function createBaseRegisterRequest(): RegisterRequest {
-  return { token: "", clusterIdentity: "", labels: {}, agentVersion: "", clusterName: "" };
+  return { token: "", clusterIdentity: "", labels: {}, agentVersion: "", clusterName: "", registrationNonce: "" };
 }
 
 export const RegisterRequest: MessageFns<RegisterRequest> = {
@@ -78,6 +89,9 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
     }
     if (message.clusterName !== "") {
       writer.uint32(42).string(message.clusterName);
+    }
+    if (message.registrationNonce !== "") {
+      writer.uint32(50).string(message.registrationNonce);
     }
     return writer;
   },
@@ -138,6 +152,14 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
             message.clusterName = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.registrationNonce = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -182,6 +204,11 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
         : isSet(object.cluster_name)
         ? globalThis.String(object.cluster_name)
         : "",
+      registrationNonce: isSet(object.registrationNonce)
+        ? globalThis.String(object.registrationNonce)
+        : isSet(object.registration_nonce)
+        ? globalThis.String(object.registration_nonce)
+        : "",
     };
   },
 
@@ -208,6 +235,9 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
     if (message.clusterName !== "") {
       obj.clusterName = message.clusterName;
     }
+    if (message.registrationNonce !== "") {
+      obj.registrationNonce = message.registrationNonce;
+    }
     return obj;
   },
 
@@ -229,6 +259,7 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
     );
     message.agentVersion = object.agentVersion ?? "";
     message.clusterName = object.clusterName ?? "";
+    message.registrationNonce = object.registrationNonce ?? "";
     return message;
   },
 };
