@@ -47,15 +47,19 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // The hub and the agent never import each other; both may use proto and
-      // core (the pure shared rules); core uses nothing but proto.
+      // core (the pure shared rules); core uses nothing but proto; the agent
+      // never renders (render is the hub's and the CLI's).
       '@nx/enforce-module-boundaries': [
         'error',
         {
           allow: [],
           depConstraints: [
-            { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['scope:proto', 'scope:core'] },
+            { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['scope:proto', 'scope:core', 'scope:render'] },
             { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:proto', 'scope:core'] },
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:proto'] },
+            // Rendering (discovery, fleet.yaml, helm/kustomize) is shared by the hub's render workers and the CLI.
+            { sourceTag: 'scope:render', onlyDependOnLibsWithTags: ['scope:proto', 'scope:core'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:proto', 'scope:core', 'scope:render'] },
             { sourceTag: 'scope:proto', onlyDependOnLibsWithTags: [] },
           ],
         },

@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['hub/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'proto/src/**/*.test.ts', 'core/src/**/*.test.ts'],
+          include: ['hub/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'proto/src/**/*.test.ts', 'core/src/**/*.test.ts', 'render/src/**/*.test.ts', 'cli/src/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -72,7 +72,10 @@ describe('the tag policy of eslint.config.mjs', () => {
 
   it.each([
     ['agent', 'hub', 'A project tagged with "scope:agent" can only depend on libs tagged with "scope:proto", "scope:core"'],
-    ['hub', 'agent', 'A project tagged with "scope:hub" can only depend on libs tagged with "scope:proto", "scope:core"'],
+    ['hub', 'agent', 'A project tagged with "scope:hub" can only depend on libs tagged with "scope:proto", "scope:core", "scope:render"'],
+    ['agent', 'render', 'A project tagged with "scope:agent" can only depend on libs tagged with "scope:proto", "scope:core"'],
+    ['render', 'hub', 'A project tagged with "scope:render" can only depend on libs tagged with "scope:proto", "scope:core"'],
+    ['cli', 'hub', 'A project tagged with "scope:cli" can only depend on libs tagged with "scope:proto", "scope:core", "scope:render"'],
     ['core', 'hub', 'A project tagged with "scope:core" can only depend on libs tagged with "scope:proto"'],
     ['core', 'agent', 'A project tagged with "scope:core" can only depend on libs tagged with "scope:proto"'],
   ])('forbids %s → %s', async (from, to, message) => {
@@ -84,6 +87,9 @@ describe('the tag policy of eslint.config.mjs', () => {
     ['hub', 'core'],
     ['hub', 'proto'],
     ['core', 'proto'],
+    ['hub', 'render'],
+    ['render', 'core'],
+    ['cli', 'render'],
   ])('allows %s → %s', async (from, to) => {
     expect(await workspace.boundaryMessages(`${from}/src/probe.ts`, importing(`@flotilla/${to}`, to))).toEqual([]);
   });

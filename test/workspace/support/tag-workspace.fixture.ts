@@ -8,7 +8,14 @@ import { repoPath } from '../../support/paths.ts';
 const run = promisify(execFile);
 
 /** The tagged projects of the repository: package name suffix → nx tag. */
-const PROJECTS = { hub: 'scope:hub', agent: 'scope:agent', core: 'scope:core', proto: 'scope:proto' } as const;
+const PROJECTS = {
+  hub: 'scope:hub',
+  agent: 'scope:agent',
+  core: 'scope:core',
+  proto: 'scope:proto',
+  render: 'scope:render',
+  cli: 'scope:cli',
+} as const;
 
 /**
  * A miniature copy of the workspace for the module-boundary rule: the real
