@@ -13,7 +13,7 @@ const HUB_LAYERS = [
   ['database', 'security', 'target'],
   ['delivery'],
   ['registration', 'bundles'],
-  ['clusters', 'status'],
+  ['clusters', 'status', 'rendering', 'gitrepos'],
   ['api', 'gateway'],
 ];
 const hubLayerZones = HUB_LAYERS.flatMap((layer, i) =>

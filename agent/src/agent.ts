@@ -66,6 +66,7 @@ export class Agent {
       inventories: new InventoryStore(kube, ns),
       content: new ContentSource(this.contentStore, (revision) => hub.fetchContent(this.credential, revision)),
       allowedNamespaces: config.namespaces,
+      hookTimeoutMs: config.hookTimeoutSeconds * 1000,
       logger,
     };
     this.drift = driftApi(kube, discovery);

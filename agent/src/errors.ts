@@ -11,7 +11,9 @@ export type FailureReason =
   | 'OwnershipConflict'
   | 'NamespaceNotAllowed'
   | 'PruneFailed'
-  | 'EmptyRevisionRefused';
+  | 'EmptyRevisionRefused'
+  /** A hook (Helm or Argo CD) failed, timed out or could not be created; names the hook and why. */
+  | 'HookFailed';
 
 /**
  * A failure with a reason. `retryable` is decided where the error is raised:

@@ -4,12 +4,15 @@ import { ApiModule } from './api/api.module.js';
 import { BundlesModule } from './bundles/bundles.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
+import { GitReposModule } from './gitrepos/gitrepos.module.js';
+import { GitSyncModule } from './gitrepos/sync/git-sync.module.js';
 import { ConfigModule } from './platform/config/config.module.js';
 import type { HubConfig } from './platform/config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { RedisModule } from './platform/redis/redis.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
+import { RenderingModule } from './rendering/rendering.module.js';
 import { StatusModule } from './status/status.module.js';
 
 @Module({})
@@ -26,12 +29,11 @@ export class AppModule {
           connection: { url: config.redisUrl, maxRetriesPerRequest: null },
           prefix: `${config.redisPrefix}:bull`,
         }),
+        // Health, readiness and metrics routes in every role (a render-only process still answers probes).
         ApiModule,
-        RegistrationModule,
-        ClustersModule,
-        GatewayModule,
-        BundlesModule,
-        StatusModule,
+        ...(config.roles.has('api') ? [RegistrationModule, ClustersModule, BundlesModule, GitReposModule, StatusModule] : []),
+        ...(config.roles.has('gateway') ? [GatewayModule] : []),
+        ...(config.roles.has('render') ? [RenderingModule, GitSyncModule] : []),
       ],
     };
   }

@@ -3,7 +3,8 @@
  *
  * The Go sources are the small modules under test/clusters/go/ (one per
  * dependency graph: kube = etcd + kube-apiserver/controller-manager/scheduler
- * + kubectl, kwok, helm, kustomize). They are built with the machine's Go
+ * + kubectl, kwok, helm, kustomize; registry has a cache key of its own so adding
+ * it did not rebuild Kubernetes). They are built with the machine's Go
  * toolchain through the Go module proxy into
  *   ~/.cache/flotilla-clusters/<key>/bin/<tool>   (or $FLOTILLA_CLUSTER_CACHE/<key>/bin)
  * where <key> changes whenever a go.mod/go.sum or the build flags change, so a
@@ -72,9 +73,17 @@ export type ToolName =
   | 'kwok'
   | 'kubectl'
   | 'helm'
-  | 'kustomize';
+  | 'kustomize'
+  | 'registry';
 
-type ModuleName = 'kube' | 'kwok' | 'helm' | 'kustomize';
+type ModuleName = 'kube' | 'kwok' | 'helm' | 'kustomize' | 'registry';
+/** Modules built into the main (Kubernetes) cache key. */
+const KUBE_KEY_MODULES = ['kube', 'kwok', 'helm', 'kustomize'] as const;
+/**
+ * Modules with a cache key of their own (added after the main key was in use:
+ * adding or bumping them must not rebuild Kubernetes on every machine).
+ */
+const OWN_KEY_MODULES: readonly ModuleName[] = ['registry'];
 
 interface ToolSpec {
   name: ToolName;
@@ -103,6 +112,12 @@ export const TOOLS: readonly ToolSpec[] = [
     module: 'kustomize',
     pkg: 'sigs.k8s.io/kustomize/kustomize/v5',
     versionOf: 'sigs.k8s.io/kustomize/kustomize/v5',
+  },
+  {
+    name: 'registry',
+    module: 'registry',
+    pkg: 'github.com/distribution/distribution/v3/cmd/registry',
+    versionOf: 'github.com/distribution/distribution/v3',
   },
 ];
 
@@ -158,12 +173,23 @@ export function cacheKey(): string {
   if (cachedKey) return cachedKey;
   const hash = createHash('sha256');
   hash.update(`rev=${BUILD_REVISION}\nstages=${KWOK_STAGE_FILES.join(',')}\nCGO_ENABLED=0\n`);
-  for (const module of ['kube', 'kwok', 'helm', 'kustomize'] as const) {
+  for (const module of KUBE_KEY_MODULES) {
     const { goMod, goSum } = readModuleFiles(module);
     hash.update(`${module}\n${buildArgs(module).join(' ')}\n${goMod}\n${goSum}\n`);
   }
   cachedKey = `k8s-${moduleVersion('kube', 'k8s.io/kubernetes')}-${hash.digest('hex').slice(0, 12)}`;
   return cachedKey;
+}
+
+/** Cache key of a module: its own for OWN_KEY_MODULES, else the main key. */
+export function moduleCacheKey(module: ModuleName): string {
+  if (!OWN_KEY_MODULES.includes(module)) return cacheKey();
+  const { goMod, goSum } = readModuleFiles(module);
+  const hash = createHash('sha256');
+  hash.update(`rev=${BUILD_REVISION}\nCGO_ENABLED=0\n${module}\n${buildArgs(module).join(' ')}\n${goMod}\n${goSum}\n`);
+  const spec = TOOLS.find((t) => t.module === module);
+  const version = spec ? moduleVersion(module, spec.versionOf) : 'v0';
+  return `${module}-${version}-${hash.digest('hex').slice(0, 12)}`;
 }
 
 /**
@@ -184,13 +210,18 @@ export function binDir(): string {
   return path.join(cacheDir(), 'bin');
 }
 
+/** Directory a tool's binary is cached in (its module's key). */
+export function toolBinDir(name: ToolName): string {
+  return path.join(cacheRoot(), moduleCacheKey(specOf(name).module), 'bin');
+}
+
 /** kwok stage configuration (written next to the binaries when kwok is built). */
 export function kwokStagesPath(): string {
   return path.join(cacheDir(), 'kwok', 'stages.yaml');
 }
 
 function isBuilt(name: ToolName): boolean {
-  if (!isExecutable(path.join(binDir(), name))) return false;
+  if (!isExecutable(path.join(toolBinDir(name), name))) return false;
   if (name === 'kwok' && !fs.existsSync(kwokStagesPath())) return false;
   return true;
 }
@@ -203,14 +234,14 @@ export function builtTools(): ToolName[] {
 /** Path of a cached tool, or undefined if it is not built yet (never builds). */
 export function cachedToolPath(name: ToolName): string | undefined {
   specOf(name);
-  return isBuilt(name) ? path.join(binDir(), name) : undefined;
+  return isBuilt(name) ? path.join(toolBinDir(name), name) : undefined;
 }
 
 /** Path of a pinned tool; builds it first if the cache does not have it. */
 export async function toolPath(name: ToolName, options: EnsureOptions = {}): Promise<string> {
   specOf(name);
   await ensureTools([name], options);
-  return path.join(binDir(), name);
+  return path.join(toolBinDir(name), name);
 }
 
 export interface EnsureOptions {
@@ -239,22 +270,34 @@ export interface BuildResult {
  */
 export async function ensureTools(names: readonly ToolName[] = ALL_TOOLS, options: EnsureOptions = {}): Promise<BuildResult> {
   const started = Date.now();
-  const key = cacheKey();
-  const result: BuildResult = { binDir: binDir(), key, built: [], seconds: {}, totalSeconds: 0 };
-  for (const n of names) specOf(n);
-  if (names.every(isBuilt)) return result;
+  const result: BuildResult = { binDir: binDir(), key: cacheKey(), built: [], seconds: {}, totalSeconds: 0 };
+  // Tools grouped by cache key: the main key first, then modules with their own key.
+  const byKey = new Map<string, ToolName[]>();
+  for (const n of names) {
+    const key = moduleCacheKey(specOf(n).module);
+    byKey.set(key, [...(byKey.get(key) ?? []), n]);
+  }
+  for (const [key, group] of byKey) await ensureInKey(key, group, options, result);
+  result.totalSeconds = (Date.now() - started) / 1000;
+  return result;
+}
 
-  const release = await acquireLock(options.lockTimeoutMs ?? 60 * 60_000, options.log);
+async function ensureInKey(key: string, names: readonly ToolName[], options: EnsureOptions, result: BuildResult): Promise<void> {
+  if (names.every(isBuilt)) return;
+  const keyDir = path.join(cacheRoot(), key);
+  const keyBin = path.join(keyDir, 'bin');
+  const started = Date.now();
+  const release = await acquireLock(key, options.lockTimeoutMs ?? 60 * 60_000, options.log);
   try {
     const missing = names.filter((n) => !isBuilt(n));
-    if (missing.length === 0) return result;
+    if (missing.length === 0) return;
     const go = findGo();
     const log = options.log ?? (() => {});
-    fs.mkdirSync(binDir(), { recursive: true });
-    fs.mkdirSync(path.join(cacheDir(), 'logs'), { recursive: true });
+    fs.mkdirSync(keyBin, { recursive: true });
+    fs.mkdirSync(path.join(keyDir, 'logs'), { recursive: true });
     // Leftovers of an interrupted build (we hold the lock: nobody else builds).
-    for (const entry of fs.readdirSync(cacheDir())) {
-      if (entry.startsWith('.tmp-')) fs.rmSync(path.join(cacheDir(), entry), { recursive: true, force: true });
+    for (const entry of fs.readdirSync(keyDir)) {
+      if (entry.startsWith('.tmp-')) fs.rmSync(path.join(keyDir, entry), { recursive: true, force: true });
     }
 
     // One `go build` per Go module: packages of one module share compile work.
@@ -266,12 +309,14 @@ export async function ensureTools(names: readonly ToolName[] = ALL_TOOLS, option
       groups.set(spec.module, list);
     }
     // Largest first, so the long kube build overlaps the small ones.
-    const order: ModuleName[] = (['kube', 'kwok', 'helm', 'kustomize'] as const).filter((m) => groups.has(m));
+    const order: ModuleName[] = ([...KUBE_KEY_MODULES, ...OWN_KEY_MODULES] as ModuleName[]).filter((m) => groups.has(m));
     // A kube-apiserver link peaks at ~2.5 GiB and compiles at ~1 GiB per core:
     // run two builds at once only when there is clearly memory for both.
     const concurrency = options.concurrency ?? (os.freemem() > 8 * 1024 ** 3 ? 2 : 1);
-    log(`building ${missing.join(', ')} into ${binDir()} (go: ${go}, ${concurrency} at a time)`);
+    log(`building ${missing.join(', ')} into ${keyBin} (go: ${go}, ${concurrency} at a time)`);
 
+    const built: ToolName[] = [];
+    const seconds: BuildResult['seconds'] = {};
     const queue = [...order];
     const errors: unknown[] = [];
     const worker = async (): Promise<void> => {
@@ -282,10 +327,10 @@ export async function ensureTools(names: readonly ToolName[] = ALL_TOOLS, option
         const t0 = Date.now();
         log(`  go build [${module}] ${specs.map((s) => s.name).join(' ')} …`);
         try {
-          await buildModule(go, module, specs);
+          await buildModule(go, keyDir, module, specs);
           const secs = (Date.now() - t0) / 1000;
-          result.seconds[module] = secs;
-          result.built.push(...specs.map((s) => s.name));
+          seconds[module] = secs;
+          built.push(...specs.map((s) => s.name));
           log(`  go build [${module}] done in ${secs.toFixed(1)} s`);
         } catch (err) {
           errors.push(err);
@@ -295,16 +340,16 @@ export async function ensureTools(names: readonly ToolName[] = ALL_TOOLS, option
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, order.length) }, worker));
     if (errors.length > 0) throw errors[0];
-    result.totalSeconds = (Date.now() - started) / 1000;
-    recordBuild(result);
-    return result;
+    result.built.push(...built);
+    Object.assign(result.seconds, seconds);
+    recordBuild(keyDir, { built, seconds, totalSeconds: (Date.now() - started) / 1000 });
   } finally {
     release();
   }
 }
 
-function recordBuild(result: BuildResult): void {
-  const file = path.join(cacheDir(), 'builds.json');
+function recordBuild(keyDir: string, result: Pick<BuildResult, 'built' | 'seconds' | 'totalSeconds'>): void {
+  const file = path.join(keyDir, 'builds.json');
   let previous: unknown[] = [];
   try {
     previous = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown[];
@@ -323,10 +368,10 @@ function defaultBinaryName(pkg: string): string {
   return last;
 }
 
-async function buildModule(go: string, module: ModuleName, specs: ToolSpec[]): Promise<void> {
+async function buildModule(go: string, keyDir: string, module: ModuleName, specs: ToolSpec[]): Promise<void> {
   const moduleDir = path.join(GO_DIR, module);
-  const logFile = path.join(cacheDir(), 'logs', `build-${module}.log`);
-  const tmp = fs.mkdtempSync(path.join(cacheDir(), `.tmp-${module}-`));
+  const logFile = path.join(keyDir, 'logs', `build-${module}.log`);
+  const tmp = fs.mkdtempSync(path.join(keyDir, `.tmp-${module}-`));
   try {
     const args = ['build', ...buildArgs(module), '-o', tmp + '/', ...specs.map((s) => s.pkg)];
     const env = {
@@ -356,7 +401,7 @@ async function buildModule(go: string, module: ModuleName, specs: ToolSpec[]): P
           logTail: tailFile(logFile, 30),
         });
       }
-      fs.renameSync(from, path.join(binDir(), spec.name));
+      fs.renameSync(from, path.join(keyDir, 'bin', spec.name));
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -439,9 +484,9 @@ export function tailFile(file: string, lines = 20): string {
 }
 
 /** A lock directory next to the key directory; stale locks (dead pid) are taken over. */
-async function acquireLock(timeoutMs: number, log?: (line: string) => void): Promise<() => void> {
+async function acquireLock(key: string, timeoutMs: number, log?: (line: string) => void): Promise<() => void> {
   fs.mkdirSync(cacheRoot(), { recursive: true });
-  const lock = path.join(cacheRoot(), `${cacheKey()}.lock`);
+  const lock = path.join(cacheRoot(), `${key}.lock`);
   const deadline = Date.now() + timeoutMs;
   let announced = false;
   for (;;) {

@@ -32,6 +32,7 @@ export {
   cacheKey,
   cacheRoot,
   cachedToolPath,
+  toolBinDir,
   ensureTools,
   toolPath,
   toolVersions,

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ALL_TOOLS, cacheDir, ensureTools, type BuildResult } from './build.ts';
+import { ALL_TOOLS, cacheDir, ensureTools, toolBinDir, type BuildResult } from './build.ts';
 import { ApiClient, startCluster, startClusters, stopClusters, type Cluster, type Profile } from './cluster.ts';
 import { rssKiB } from './proc.ts';
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   } catch {
     // no record
   }
-  const sizes = ALL_TOOLS.map((t) => ({ tool: t, size: `${(fs.statSync(path.join(cacheDir(), 'bin', t)).size / 1024 ** 2).toFixed(0)} MiB` }));
+  const sizes = ALL_TOOLS.map((t) => ({ tool: t, size: `${(fs.statSync(path.join(toolBinDir(t), t)).size / 1024 ** 2).toFixed(0)} MiB` }));
   console.table(sizes);
 
   // --- single-cluster start times --------------------------------------------

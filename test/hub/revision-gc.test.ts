@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../support/agent-client.ts';
+import { archiveOf } from '../support/bundle-archive.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
@@ -92,5 +93,22 @@ describe('revision garbage collection', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${variable}:`);
     expect(result.stderr).not.toContain('DATABASE_URL');
+  });
+
+  it('deletes a bundle directory no bundle uses (and its renders\' revisions) after the grace period, keeps the current one', async () => {
+    const dir = (v: string) => ({ 'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: dir }\ndata: { v: "${v}" }\n` });
+    const first = await hub.api('PUT', '/api/v1/bundles/dir', { directory: { archive: await archiveOf(dir('one')) }, targets: [{ clusterName: 'gc-cluster' }] });
+    expect(first.status).toBe(201);
+    const old = first.body.source.digest as string;
+    const oldRevision = async () => (await query<{ revision_id: string }>(hub.database.url, 'SELECT revision_id FROM bundle_renders WHERE source_id = $1', [old]))[0]?.revision_id;
+    await eventually(async () => expect(await oldRevision()).toMatch(/^sha256:/), WAIT);
+    const rendered = (await oldRevision())!;
+    const second = await hub.api('PUT', '/api/v1/bundles/dir', { directory: { archive: await archiveOf(dir('two')) }, targets: [{ clusterName: 'gc-cluster' }] });
+    expect(second.body.source.digest).not.toBe(old);
+    const sources = async () => (await query<{ id: string }>(hub.database.url, 'SELECT id FROM bundle_sources ORDER BY id')).map((r) => r.id);
+    await eventually(async () => expect(await sources()).toEqual([second.body.source.digest]), WAIT);
+    // The old directory's render goes with it, and then its revision (no deployment wants it any more).
+    await eventually(async () => expect(await revision(rendered)).toBeUndefined(), WAIT);
+    expect((await hub.api('DELETE', '/api/v1/bundles/dir')).status).toBe(204);
   });
 });

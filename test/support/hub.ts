@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { eventually } from './eventually.ts';
 import { repoPath } from './paths.ts';
@@ -49,6 +51,7 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const adminToken = randomBytes(24).toString('hex');
   const redisPrefix = options.redisPrefix ?? `flotilla-test:${randomBytes(4).toString('hex')}`;
+  const gitCacheDir = mkdtempSync(join(tmpdir(), 'flotilla-hub-cache-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     DATABASE_URL: database.url,
@@ -59,6 +62,10 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
     FLOTILLA_GRPC_PORT: String(grpcPort),
     FLOTILLA_BOOTSTRAP_TOKEN: adminToken,
     FLOTILLA_LOG_FORMAT: 'text',
+    FLOTILLA_SECRET_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    FLOTILLA_GIT_ALLOW_FILE_URLS: 'true',
+    FLOTILLA_GIT_CACHE_DIR: join(gitCacheDir, 'git'),
+    FLOTILLA_CHART_CACHE_DIR: join(gitCacheDir, 'charts'),
     ...(tls ? { FLOTILLA_GRPC_TLS_CERT: tls.certFile, FLOTILLA_GRPC_TLS_KEY: tls.keyFile } : { FLOTILLA_GRPC_INSECURE: 'true' }),
     ...options.env,
   };
@@ -134,6 +141,7 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
       await stop();
       await database.drop();
       if (tls) rmSync(tls.dir, { recursive: true, force: true });
+      rmSync(gitCacheDir, { recursive: true, force: true });
     },
     api,
   };

@@ -26,12 +26,17 @@ describe('commands in a fresh shell', () => {
       expect(major, output).toBeGreaterThanOrEqual(22);
     });
   }
+  it('`npx flotilla` works with the machine\'s own Node (the CLI supports Node 20)', () => {
+    const result = spawnSync('env', ['-i', `HOME=${process.env.HOME}`, 'PATH=/usr/local/bin:/usr/bin:/bin', 'sh', '-c', 'npx --no-install flotilla render --help'], { cwd: repoPath('.'), encoding: 'utf8' });
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: flotilla render <dir>/);
+  });
   it('scripts/run.sh (behind every npm script) finds the Node from any working directory', () => {
     const { major, output } = fresh('sh', `sh ${repoPath('scripts/run.sh')} node --version`, '/');
     expect(major, output).toBeGreaterThanOrEqual(22);
   });
   it('every npm script of every workspace goes through scripts/run.sh (or is a shell script)', async () => {
-    const files = ['package.json', 'hub/package.json', 'agent/package.json', 'proto/package.json', 'core/package.json'];
+    const files = ['package.json', 'hub/package.json', 'agent/package.json', 'proto/package.json', 'core/package.json', 'render/package.json', 'cli/package.json'];
     const offenders: string[] = [];
     for (const file of files) {
       const { scripts } = (await import(repoPath(file), { with: { type: 'json' } })).default as { scripts: Record<string, string> };

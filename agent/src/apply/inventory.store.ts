@@ -42,6 +42,7 @@ export class InventoryStore {
         appliedRevision: inventory.appliedRevision,
         appliedKey: inventory.appliedKey,
         keepResources: String(inventory.keepResources),
+        deleteNamespace: inventory.deleteNamespace ?? '',
         objects: encodeObjects(inventory.objects),
       },
     });
@@ -81,6 +82,7 @@ function fromConfigMap(cm: ConfigMap): Inventory | undefined {
     appliedRevision: d.appliedRevision ?? '',
     appliedKey: d.appliedKey ?? '',
     keepResources: d.keepResources === 'true',
+    ...(d.deleteNamespace ? { deleteNamespace: d.deleteNamespace } : {}),
     objects: decodeObjects(d.objects ?? ''),
   };
 }

@@ -18,6 +18,8 @@ export interface Inventory {
   appliedKey: string;
   /** The deployment's keepResources when last applied, needed to remove it after the hub forgot it. */
   keepResources: boolean;
+  /** The release namespace to delete with the bundle (fleet.yaml deleteNamespace), `''` for none. */
+  deleteNamespace?: string;
   /** Every object that may exist because of this bundle. */
   objects: ObjectRef[];
 }

@@ -36,8 +36,11 @@ describe('loadConfig', () => {
       resyncSeconds: 300,
       reconnectMaxSeconds: 60,
       probePort: undefined,
+      hookTimeoutSeconds: 300,
     });
     expect(loadConfig({ ...base, FLOTILLA_PROBE_PORT: '8080' }, io).probePort).toBe(8080);
+    expect(loadConfig({ ...base, FLOTILLA_HOOK_TIMEOUT_SECONDS: '30' }, io).hookTimeoutSeconds).toBe(30);
+    expect(() => loadConfig({ ...base, FLOTILLA_HOOK_TIMEOUT_SECONDS: '0' }, io)).toThrow(/FLOTILLA_HOOK_TIMEOUT_SECONDS/);
   });
 
   it('parses labels, namespaces, token file and insecure mode', () => {

@@ -47,6 +47,8 @@ export interface AgentConfig {
   reconnectMaxSeconds: number;
   /** FLOTILLA_REJECTED_RETRY_SECONDS: retry interval once the hub rejected the credential. Default 300. */
   rejectedRetrySeconds: number;
+  /** FLOTILLA_HOOK_TIMEOUT_SECONDS: how long one hook (Helm/Argo CD) may take to complete before it fails the deployment. Default 300. */
+  hookTimeoutSeconds: number;
 }
 
 export { ConfigError };
@@ -121,6 +123,7 @@ export function loadConfig(env: Env, io: ConfigIo): AgentConfig {
     reportIntervalSeconds: parsePositiveSeconds('FLOTILLA_REPORT_INTERVAL_SECONDS', get('FLOTILLA_REPORT_INTERVAL_SECONDS'), 60),
     reconnectMaxSeconds: parsePositiveSeconds('FLOTILLA_RECONNECT_MAX_SECONDS', get('FLOTILLA_RECONNECT_MAX_SECONDS'), 60),
     rejectedRetrySeconds: parsePositiveSeconds('FLOTILLA_REJECTED_RETRY_SECONDS', get('FLOTILLA_REJECTED_RETRY_SECONDS'), 300),
+    hookTimeoutSeconds: parsePositiveSeconds('FLOTILLA_HOOK_TIMEOUT_SECONDS', get('FLOTILLA_HOOK_TIMEOUT_SECONDS'), 300),
   };
 }
 

@@ -88,6 +88,21 @@ describe('planApply objects', () => {
     expect(p.steps[0]?.objects[0]?.object.metadata?.namespace).toBeUndefined();
   });
 
+  it("forces every namespaced object into the bundle's namespace (fleet.yaml namespace) and refuses cluster-scoped ones", () => {
+    const p = plan([obj('v1', 'ConfigMap', 'a', { namespace: 'elsewhere' }), obj('v1', 'ConfigMap', 'b'), obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'reader')], {
+      defaultNamespace: 'forced',
+      forceNamespace: true,
+    });
+    const applied = p.steps.flatMap((s) => s.objects);
+    expect(applied.map((o) => [o.ref.name, o.ref.namespace, o.object.metadata?.namespace])).toEqual([
+      ['a', 'forced', 'forced'],
+      ['b', 'forced', 'forced'],
+    ]);
+    expect(p.refused).toEqual([expect.objectContaining({ reason: 'NamespaceNotAllowed', message: expect.stringContaining('ClusterRole reader is cluster-scoped; the bundle\'s namespace is forced to forced') })]);
+    // Without forcing, a namespace an object names is kept.
+    expect(plan([obj('v1', 'ConfigMap', 'a', { namespace: 'elsewhere' })], { defaultNamespace: 'forced' }).steps[0]!.objects[0]!.ref.namespace).toBe('elsewhere');
+  });
+
   it('labels each object with its bundle and annotates the deployment, dropping server-managed metadata', () => {
     const source = obj('v1', 'ConfigMap', 'a');
     source.metadata = { ...source.metadata, labels: { app: 'x' }, resourceVersion: '12', uid: 'u' };

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { BUNDLE_LABEL, DEPLOYMENT_ANNOTATION, describeRef, isCrd, isNamespace, refKey, refOf, WAVE_ANNOTATION, type ObjectRef } from '../kube/object-ref.js';
+import { ARGO_SYNC_WAVE, intAnnotation } from './hooks/hook-annotations.js';
 import { kindRank } from './kind-order.js';
 import type { ApplyStep, Plan, PlanInput, PlannedObject, Refusal, Scope, StepKind } from './plan.types.js';
 
@@ -10,7 +11,7 @@ export type * from './plan.types.js';
  * the inventory to delete, and the objects refused.
  *
  * Order: CRDs (then wait until Established), Namespaces, then for each wave
- * (`flotilla.dev/wave`, lower first, default 0) its cluster-scoped objects,
+ * ({@link waveOf}, lower first, default 0) its cluster-scoped objects,
  * then its namespaced objects. CRDs and Namespaces go first whatever their
  * wave: a wave can never need to run before the definitions and namespaces
  * its objects live in, and putting them first is what Argo CD and Helm do too.
@@ -26,13 +27,15 @@ export function planApply(input: PlanInput): Plan {
   for (const source of input.objects) {
     const scope = scopeOf(source.apiVersion ?? '', source.kind ?? '');
     const ref = refOf(source);
-    if (scope === 'Namespaced' && !ref.namespace) ref.namespace = defaultNamespace;
+    if (scope === 'Namespaced' && (input.forceNamespace || !ref.namespace)) ref.namespace = defaultNamespace;
     if (scope === 'Cluster') ref.namespace = '';
     const key = refKey(ref);
     desiredRefs.push(ref);
     const refusal = (reason: Refusal['reason'], message: string) => refused.push({ ref, key, reason, message });
     if (!scope) {
       refusal('ApplyFailed', `the API server has no kind ${ref.kind} in ${ref.apiVersion} (is its CRD installed?)`);
+    } else if (input.forceNamespace && scope === 'Cluster') {
+      refusal('NamespaceNotAllowed', `${describeRef(ref)} is cluster-scoped; the bundle's namespace is forced to ${defaultNamespace} (fleet.yaml namespace), which allows namespaced objects only`);
     } else if (allowed && scope === 'Cluster') {
       refusal('NamespaceNotAllowed', `${describeRef(ref)} is cluster-scoped; the agent runs in namespaced mode (FLOTILLA_NAMESPACES) and only manages objects in ${[...allowed].join(', ')}`);
     } else if (allowed && !allowed.has(ref.namespace)) {
@@ -97,10 +100,16 @@ function withBundleCrds(scopeOf: PlanInput['scopeOf'], objects: KubernetesObject
   return (apiVersion, kind) => scopeOf(apiVersion, kind) ?? defined.get(`${apiVersion}|${kind}`);
 }
 
-/** Wave of an object; the content parser has already rejected non-integers. */
+/**
+ * Wave of an object: `flotilla.dev/wave` (the content parser has already
+ * rejected non-integers), else Argo CD's `argocd.argoproj.io/sync-wave`
+ * (ignored when not an integer, as Argo CD does), else 0. When both are
+ * set, ours wins: it is the one written for this agent.
+ */
 export function waveOf(obj: KubernetesObject): number {
   const value = obj.metadata?.annotations?.[WAVE_ANNOTATION];
-  return value === undefined ? 0 : Number.parseInt(value, 10);
+  if (value !== undefined) return Number.parseInt(value, 10);
+  return intAnnotation(obj, ARGO_SYNC_WAVE) ?? 0;
 }
 
 function deleteRank(ref: ObjectRef): number {

@@ -16,6 +16,8 @@ export interface PlanInput {
   scopeOf: (apiVersion: string, kind: string) => Scope | undefined;
   /** Namespace of namespaced objects that have none. Default `default`. */
   defaultNamespace?: string;
+  /** Fleet's `namespace`: every namespaced object goes into `defaultNamespace`; cluster-scoped objects are refused. */
+  forceNamespace?: boolean;
   /** Namespaced mode: only these namespaces; cluster-scoped objects are refused. */
   allowedNamespaces?: string[];
 }

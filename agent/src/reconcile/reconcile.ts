@@ -5,9 +5,13 @@ import { emptyInventory, mergeObjects, sameObjects, type Inventory } from '../ap
 import { prune } from '../apply/prune.js';
 import { AgentError, messageOf } from '../errors.js';
 import { refKey, type ObjectRef } from '../kube/object-ref.js';
-import { planApply, type Plan, type PlannedObject, type Scope } from '../plan/plan.js';
+import { HookRunner } from '../apply/hooks/hook.runner.js';
+import { planRevision, type HookPlan, type RevisionPlan } from '../plan/hooks/hook-plan.js';
+import type { HookPhase } from '../plan/hooks/hook-annotations.js';
+import type { Plan, PlannedObject, Scope } from '../plan/plan.js';
 import type { ReconcileContext } from './context.js';
 import { parseContent } from './parse-content.js';
+import { ensureReleaseNamespace, releaseNamespaceKey } from './release-namespace.js';
 
 /** What one pass over a revision produced. */
 export interface RevisionResult {
@@ -41,7 +45,8 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   const content = await ctx.content.get(revision);
   const objects = parseContent(revision, content);
   guardEmpty(revision, objects.length, inventory, options?.allowEmpty ?? false);
-  const plan = await makePlan(ctx, assignment, objects, inventory);
+  const { plan, hooks } = await makePlan(ctx, assignment, objects, inventory);
+  for (const d of hooks.dropped) ctx.logger.debug('not applied', { bundle: bundleName, object: refKey(d.ref), why: d.why });
 
   const planned = plan.steps.flatMap((s) => s.objects);
   // An unknown kind may become known (its CRD installed by someone else): worth retrying.
@@ -54,24 +59,50 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   }
 
   // Record everything this attempt may create before creating it, so nothing leaks if it fails half-way.
-  const attempt: Inventory = { ...inventory, deploymentId, keepResources: options?.keepResources ?? false, objects: mergeObjects(inventory.objects, plan.desiredRefs) };
+  const attempt: Inventory = {
+    ...inventory,
+    deploymentId,
+    keepResources: options?.keepResources ?? false,
+    deleteNamespace: options?.deleteNamespace && options.defaultNamespace ? options.defaultNamespace : '',
+    objects: mergeObjects(inventory.objects, plan.desiredRefs),
+  };
   await ctx.inventories.save(attempt);
   result.inventory = attempt;
+
+  // The release namespace first (Fleet/Helm createNamespace): hooks and objects may live in it.
+  const namespaceError = await ensureReleaseNamespace(ctx, assignment, plan);
+  if (namespaceError) return { ...result, failure: namespaceError };
+
+  const phases = new HookPhases(ctx, bundleName, hooks);
+  const refusedHook = hooks.refused[0];
+  if (refusedHook) return { ...result, failure: new AgentError('HookFailed', `hook ${refusedHook.message}`, { retryable: refusedHook.reason === 'ApplyFailed' }) };
+  // A failed PreSync hook leaves every main object as it was (Argo CD's phases).
+  const preSync = await phases.run('PreSync');
+  if (preSync) return { ...result, failure: preSync };
 
   await new Applier(ctx.kube, ctx.discovery, bundleName).applySteps(plan.steps, (p, outcome) => {
     if (!outcome.ok) objectErrors.set(p.key, outcome.error);
   });
-  if (objectErrors.size > 0) return result; // no prune on a failed revision: the previous objects stay
+  if (objectErrors.size > 0) {
+    await phases.syncFailed();
+    return result; // no prune on a failed revision: the previous objects stay
+  }
+  // Sync-phase hooks (argocd.argoproj.io/hook: Sync) run once the main objects are applied.
+  const sync = await phases.run('Sync');
+  if (sync) return { ...result, failure: sync };
 
   const leftovers = await pruneLeftovers(ctx, bundleName, plan, options?.keepResources ?? false);
+  const postSync = leftovers.length ? undefined : await phases.run('PostSync');
   const done: Inventory = {
     ...attempt,
     appliedRevision: revision,
-    appliedKey: leftovers.length ? '' : key,
+    // Not recorded as applied while hooks failed: a restarted agent runs the revision (and its hooks) again.
+    appliedKey: leftovers.length || postSync ? '' : key,
     objects: mergeObjects(plan.desiredRefs, leftovers.map((l) => l.ref)),
   };
   await ctx.inventories.save(done);
   result.inventory = done;
+  if (postSync) result.failure = postSync;
   if (leftovers.length) {
     const first = leftovers[0]!;
     result.failure = new AgentError('PruneFailed', `${leftovers.length} object(s) that left the bundle could not be deleted; ${first.message}`, { retryable: true });
@@ -88,7 +119,38 @@ function guardEmpty(revision: string, count: number, inventory: Inventory, allow
   );
 }
 
-async function makePlan(ctx: ReconcileContext, a: DeploymentAssignment, objects: ReturnType<typeof parseContent>, inventory: Inventory): Promise<Plan> {
+/**
+ * The hook phases of one pass: a failing phase runs the SyncFail hooks
+ * (once) and answers with its HookFailed error.
+ */
+class HookPhases {
+  private readonly runner: HookRunner;
+  private failed = false;
+
+  constructor(
+    ctx: ReconcileContext,
+    bundleName: string,
+    private readonly hooks: HookPlan,
+  ) {
+    const timeoutMs = ctx.hookTimeoutMs;
+    this.runner = new HookRunner({ kube: ctx.kube, discovery: ctx.discovery, bundleName, logger: ctx.logger, ...(timeoutMs ? { timeoutMs } : {}) });
+  }
+
+  async run(phase: HookPhase): Promise<AgentError | undefined> {
+    const failure = await this.runner.runPhase(this.hooks.phases[phase]);
+    if (failure) await this.syncFailed();
+    return failure;
+  }
+
+  /** Runs the SyncFail hooks; their own failure does not replace the one that made them run. */
+  async syncFailed(): Promise<void> {
+    if (this.failed) return;
+    this.failed = true;
+    await this.runner.runPhase(this.hooks.phases.SyncFail);
+  }
+}
+
+async function makePlan(ctx: ReconcileContext, a: DeploymentAssignment, objects: ReturnType<typeof parseContent>, inventory: Inventory): Promise<RevisionPlan> {
   const scopes = new Map<string, Scope | undefined>();
   try {
     for (const obj of objects) {
@@ -100,13 +162,14 @@ async function makePlan(ctx: ReconcileContext, a: DeploymentAssignment, objects:
   } catch (error) {
     throw new AgentError('PlanFailed', `cannot discover the API server's kinds: ${messageOf(error)}`, { cause: error, retryable: true });
   }
-  return planApply({
+  return planRevision({
     bundleName: a.bundleName,
     deploymentId: a.deploymentId,
     objects,
     inventory: inventory.objects,
     scopeOf: (apiVersion, kind) => scopes.get(`${apiVersion}|${kind}`),
     defaultNamespace: a.options?.defaultNamespace ?? '',
+    forceNamespace: a.options?.forceNamespace ?? false,
     ...(ctx.allowedNamespaces ? { allowedNamespaces: ctx.allowedNamespaces } : {}),
   });
 }
@@ -125,7 +188,7 @@ async function pruneLeftovers(ctx: ReconcileContext, bundleName: string, plan: P
  */
 export function appliedKey(a: DeploymentAssignment, allowedNamespaces: string[] | undefined): string {
   return createHash('sha256')
-    .update([a.revision, a.deploymentId, a.bundleName, a.options?.defaultNamespace ?? '', (allowedNamespaces ?? []).join(',')].join('\0'))
+    .update([a.revision, a.deploymentId, a.bundleName, a.options?.defaultNamespace ?? '', (allowedNamespaces ?? []).join(','), releaseNamespaceKey(a)].join('\0'))
     .digest('hex')
     .slice(0, 32);
 }

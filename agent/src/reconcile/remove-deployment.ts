@@ -2,6 +2,7 @@ import { prune } from '../apply/prune.js';
 import { AgentError } from '../errors.js';
 import { planApply } from '../plan/plan.js';
 import type { ReconcileContext } from './context.js';
+import { deleteReleaseNamespace } from './release-namespace.js';
 
 /**
  * Removes a deployment the hub no longer assigns: deletes every object in
@@ -24,6 +25,7 @@ export async function removeDeployment(ctx: ReconcileContext, bundleName: string
       });
     }
     ctx.logger.info('removed the objects of a bundle that is no longer assigned', { bundle: bundleName, objects: result.removed.length });
+    if (inventory.deleteNamespace) await deleteReleaseNamespace(ctx, bundleName, inventory.deleteNamespace);
   } else {
     ctx.logger.info('bundle no longer assigned; keeping its objects (keepResources)', { bundle: bundleName, objects: inventory.objects.length });
   }

@@ -1,16 +1,11 @@
-import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../platform/errors/domain-error.js';
+import { ACCESS, type Access } from '../platform/http/access.js';
 import { ApiTokenService, type ApiPrincipal } from './api-token.service.js';
 
-const ACCESS = 'flotilla:access';
-type Access = 'public' | 'admin';
-
-/** No token needed (health, readiness, metrics, OpenAPI document). */
-export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
-/** Admin role needed even for reads (e.g. listing API tokens). */
-export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
+export { AdminOnly, Public } from '../platform/http/access.js';
 
 export type AuthenticatedRequest = Request & { principal?: ApiPrincipal };
 

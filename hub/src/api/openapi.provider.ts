@@ -1,4 +1,5 @@
 import { registerBundlePaths } from '../bundles/bundle.api.js';
+import { registerGitRepoPaths } from '../gitrepos/gitrepo.api.js';
 import { registerClusterPaths } from '../clusters/cluster.api.js';
 import { registerStatusPaths } from '../status/status.api.js';
 import { registerRegistrationTokenPaths } from '../registration/registration-token.api.js';
@@ -9,5 +10,5 @@ export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
 
 export const openApiProvider = {
   provide: OPENAPI_DOCUMENT,
-  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths, registerBundlePaths, registerStatusPaths]),
+  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths, registerBundlePaths, registerGitRepoPaths, registerStatusPaths]),
 };

@@ -47,23 +47,54 @@ export const bundleOptionsSchema = z
   })
   .meta({ id: 'BundleOptions' });
 
+export const bundleDirectorySchema = z
+  .strictObject({
+    archive: z.base64().min(1).meta({ description: 'Base64 of a gzipped tar of the bundle directory (fleet.yaml, a Helm chart, a kustomization or raw YAML)' }),
+  })
+  .meta({ id: 'BundleDirectory', description: 'A bundle directory the hub renders per targeted cluster, as Fleet would' });
+
 export const putBundleBody = z
   .strictObject({
     manifests: z.string().optional().meta({ description: 'Multi-document YAML' }),
     resources: z.array(z.unknown()).optional().meta({ description: 'Kubernetes objects (instead of manifests)' }),
+    directory: bundleDirectorySchema.optional(),
     targets: z.array(bundleTargetSchema).max(1000),
     options: bundleOptionsSchema.optional(),
   })
-  .refine((b) => (b.manifests === undefined) !== (b.resources === undefined), { message: 'give exactly one of manifests or resources', path: ['manifests'] })
+  .refine((b) => [b.manifests, b.resources, b.directory].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of manifests, resources or directory',
+    path: ['manifests'],
+  })
+  .refine((b) => b.directory === undefined || b.options === undefined, {
+    message: "a directory bundle's options come from its fleet.yaml",
+    path: ['options'],
+  })
   .meta({ id: 'PutBundle' });
+
+const renderSchema = z
+  .object({
+    state: z.enum(['Rendering', 'Rendered', 'Failed']),
+    reason: z.string().meta({ description: 'A render error reason (InvalidFleetYaml, HelmFailed, TemplateFailed, …) when Failed' }),
+    message: z.string(),
+  })
+  .meta({ id: 'BundleRender', description: 'Rendering of a directory bundle; clusters whose render failed stay on their last good revision' });
 
 export const bundleSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    revision: z.string(),
-    resourceCount: z.number(),
-    size: z.number(),
+    revision: z.string().nullable().meta({ description: 'The revision every targeted cluster gets; null for a directory bundle (one per customisation)' }),
+    resourceCount: z.number().nullable(),
+    size: z.number().nullable(),
+    source: z
+      .object({ digest: z.string(), files: z.number(), size: z.number() })
+      .nullable()
+      .meta({ description: 'The bundle directory a directory bundle renders from' }),
+    render: renderSchema.nullable(),
+    gitRepo: z
+      .object({ name: z.string(), path: z.string() })
+      .nullable()
+      .meta({ description: 'The GitRepo this bundle was discovered in, and its directory there: only that GitRepo changes it' }),
     targets: z.array(bundleTargetSchema),
     options: bundleOptionsSchema,
     createdAt: z.string(),

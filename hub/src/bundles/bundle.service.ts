@@ -1,17 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComparePatchInput } from '@flotilla/core';
+import { isRenderError, loadBundleDir, type BundleSource } from '@flotilla/render';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
-import { raiseGenerations, raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
+import { raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
 import { markFanout } from '../delivery/fanout-marker.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidTargets, type BundleTarget } from '../target/bundle-target.js';
+import { readArchive, writeScratchDir } from './bundle-archive.js';
 import { bundleContent } from './bundle-content.js';
 import { validateObjects } from './bundle-input.js';
 import { ManifestParserPool } from './manifest-parser.pool.js';
+import { SourceBundleWriter } from './source-bundle.writer.js';
 
 export interface BundleOptions {
   defaultNamespace?: string;
@@ -19,11 +22,19 @@ export interface BundleOptions {
   correctDrift?: boolean;
   allowEmpty?: boolean;
   comparePatches?: ComparePatchInput[];
+  /** Set only by renders of directory bundles (agentOptions), from fleet.yaml; not accepted by the bundle API. */
+  forceNamespace?: boolean;
+  createNamespace?: boolean;
+  namespaceLabels?: Record<string, string>;
+  namespaceAnnotations?: Record<string, string>;
+  deleteNamespace?: boolean;
 }
 
 export interface PutBundle {
   manifests?: string;
   resources?: unknown[];
+  /** A bundle directory to render per cluster: base64 of a gzipped tar. */
+  directory?: { archive: string };
   targets: BundleTarget[];
   options?: BundleOptions;
 }
@@ -31,16 +42,24 @@ export interface PutBundle {
 export interface BundleView {
   id: string;
   name: string;
-  revision: string;
-  resourceCount: number;
-  size: number;
+  revision: string | null;
+  resourceCount: number | null;
+  size: number | null;
+  source: { digest: string; files: number; size: number } | null;
+  render: { state: 'Rendering' | 'Rendered' | 'Failed'; reason: string; message: string } | null;
+  /** The GitRepo this bundle was discovered in (only its syncs change it), and its directory there. */
+  gitRepo: { name: string; path: string } | null;
   targets: BundleTarget[];
   options: BundleOptions;
   createdAt: string;
   updatedAt: string;
 }
 
-const WITH_REVISION = { revision: { select: { size: true, resourceCount: true } } } as const;
+const WITH_REVISION = {
+  revision: { select: { size: true, resourceCount: true } },
+  source: { select: { size: true, fileCount: true } },
+  gitRepo: { select: { name: true } },
+} as const;
 
 @Injectable()
 export class BundleService {
@@ -49,6 +68,7 @@ export class BundleService {
     @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
     @Inject(ManifestParserPool) private readonly manifests: ManifestParserPool,
+    @Inject(SourceBundleWriter) private readonly sources: SourceBundleWriter,
   ) {}
 
   /**
@@ -57,6 +77,7 @@ export class BundleService {
    * revision; deployments follow asynchronously through the fan-out queue.
    */
   async put(name: string, input: PutBundle): Promise<{ created: boolean; bundle: BundleView }> {
+    if (input.directory) return this.putDirectory(name, input.directory.archive, input.targets);
     const objects = input.manifests !== undefined ? await this.manifests.parse(input.manifests) : validateObjects(input.resources ?? []);
     assertValidTargets(input.targets);
     await this.assertGroupsExist(input.targets);
@@ -75,8 +96,17 @@ export class BundleService {
       // PUTs of one name run one after another, as if sequential: without this, concurrent
       // first PUTs all saw no bundle and raced to insert it (unique violations, two "created").
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`flotilla:bundle:${name}`}, 0))`;
-      const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true } });
-      const data = { targets: input.targets as unknown as Prisma.InputJsonValue, options: options as Prisma.InputJsonValue, revisionId: content.revision };
+      const existing = await tx.bundle.findUnique({ where: { name }, select: { options: true, gitRepoId: true } });
+      if (existing?.gitRepoId) throw ownedByGitRepo(name);
+      const data = {
+        targets: input.targets as unknown as Prisma.InputJsonValue,
+        options: options as Prisma.InputJsonValue,
+        revisionId: content.revision,
+        sourceId: null,
+        renderState: null,
+        renderReason: '',
+        renderMessage: '',
+      };
       const bundle = await tx.bundle.upsert({ where: { name }, create: { name, ...data }, update: data, include: WITH_REVISION });
       // Options travel with each assignment: a change is a new desired state for every cluster that has the bundle.
       const optionsChanged = !!existing && JSON.stringify(existing.options) !== JSON.stringify(options);
@@ -88,6 +118,20 @@ export class BundleService {
     await this.fanout.reconcileBundle(bundle.id);
     await this.publishChanged(notify);
     return { created, bundle: view(bundle) };
+  }
+
+  /**
+   * Creates or replaces a bundle rendered per cluster from a directory. The
+   * archive is read and its fleet.yaml parsed before anything is written (a
+   * bad archive or fleet.yaml changes nothing); rendering happens on render
+   * workers, and until a cluster's render is done it keeps what it runs.
+   */
+  private async putDirectory(name: string, archive: string, targets: BundleTarget[]): Promise<{ created: boolean; bundle: BundleView }> {
+    assertValidTargets(targets);
+    await this.assertGroupsExist(targets);
+    const source = await readSource(name, archive);
+    const { created } = await this.sources.put(name, { source, targets, owner: null });
+    return { created, bundle: await this.get(name) };
   }
 
   /** One page of bundles by name (unique, so the whole sort key), optionally by name prefix. */
@@ -113,15 +157,10 @@ export class BundleService {
 
   /** Deletes the bundle and its deployments; agents then prune (unless keepResources). */
   async delete(name: string): Promise<void> {
-    const clusters = await this.prisma.$transaction(async (tx) => {
-      const rows = await tx.deployment.findMany({ where: { bundle: { name } }, select: { clusterId: true } });
-      const result = await tx.bundle.deleteMany({ where: { name } });
-      if (result.count === 0) throw notFound(name);
-      const ids = rows.map((r) => r.clusterId);
-      await raiseGenerations(tx, ids);
-      return ids;
-    });
-    await this.publishChanged(clusters);
+    const bundle = await this.prisma.bundle.findUnique({ where: { name }, select: { gitRepoId: true } });
+    if (!bundle) throw notFound(name);
+    if (bundle.gitRepoId) throw ownedByGitRepo(name);
+    if ((await this.sources.delete({ name, gitRepoId: null })) === 0) throw notFound(name);
   }
 
   /** Wakes the streams of these clusters; a lost message is repaired by the gateway's generation re-check. */
@@ -140,26 +179,54 @@ export class BundleService {
   }
 }
 
+function ownedByGitRepo(name: string): DomainError {
+  return new DomainError('BundleOwnedByGitRepo', `bundle "${name}" comes from a GitRepo: change it in Git (or delete the GitRepo)`, { field: 'name' });
+}
+
 function notFound(name: string): DomainError {
   return new DomainError('BundleNotFound', `bundle "${name}" not found`);
+}
+
+/** Reads an uploaded bundle directory as the CLI reads a checkout (same discovery code); bad input → 400. */
+async function readSource(name: string, archive: string): Promise<BundleSource> {
+  const files = await readArchive(Buffer.from(archive, 'base64'));
+  const scratch = await writeScratchDir(files);
+  try {
+    return await loadBundleDir(scratch.dir, { name });
+  } catch (error) {
+    if (isRenderError(error)) throw new DomainError('InvalidBundleSource', error.message, { field: 'directory.archive', cause: error });
+    throw error;
+  } finally {
+    await scratch.remove();
+  }
 }
 
 function view(b: {
   id: string;
   name: string;
-  revisionId: string;
+  revisionId: string | null;
+  sourceId: string | null;
+  renderState: 'Rendering' | 'Rendered' | 'Failed' | null;
+  renderReason: string;
+  renderMessage: string;
   targets: unknown;
   options: unknown;
   createdAt: Date;
   updatedAt: Date;
-  revision: { size: number; resourceCount: number };
+  revision: { size: number; resourceCount: number } | null;
+  source: { size: number; fileCount: number } | null;
+  gitRepo: { name: string } | null;
+  gitPath: string | null;
 }): BundleView {
   return {
     id: b.id,
     name: b.name,
     revision: b.revisionId,
-    resourceCount: b.revision.resourceCount,
-    size: b.revision.size,
+    resourceCount: b.revision?.resourceCount ?? null,
+    size: b.revision?.size ?? null,
+    source: b.sourceId && b.source ? { digest: b.sourceId, files: b.source.fileCount, size: b.source.size } : null,
+    render: b.renderState ? { state: b.renderState, reason: b.renderReason, message: b.renderMessage } : null,
+    gitRepo: b.gitRepo ? { name: b.gitRepo.name, path: b.gitPath ?? '.' } : null,
     targets: b.targets as BundleTarget[],
     options: b.options as BundleOptions,
     createdAt: b.createdAt.toISOString(),

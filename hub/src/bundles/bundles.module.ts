@@ -4,10 +4,12 @@ import { DeliveryModule } from '../delivery/delivery.module.js';
 import { BundleController } from './bundle.controller.js';
 import { BundleService } from './bundle.service.js';
 import { ManifestParserPool } from './manifest-parser.pool.js';
+import { SourceBundleWriter } from './source-bundle.writer.js';
 
 @Module({
   imports: [ClusterEventsModule, DeliveryModule],
   controllers: [BundleController],
-  providers: [BundleService, ManifestParserPool],
+  providers: [BundleService, ManifestParserPool, SourceBundleWriter],
+  exports: [SourceBundleWriter],
 })
 export class BundlesModule {}

@@ -10,11 +10,17 @@ export interface RevisionGcResult {
   unmarked: number;
   /** Revisions deleted (unreferenced for longer than the grace period). */
   deleted: number;
+  /** Bundle directories no bundle uses, last uploaded longer ago than the grace period (their renders go with them). */
+  deletedSources: number;
 }
 
-/** A revision is referenced by a bundle's current revision or a deployment's desired or applied one. */
+/**
+ * A revision is referenced by a bundle's current revision, a deployment's desired or applied one, or a stored render
+ * of a bundle directory (kept while the directory is: a cluster changing back to a customisation reuses it).
+ */
 const REFERENCED = Prisma.sql`(
   EXISTS (SELECT 1 FROM bundles b WHERE b.revision_id = r.id)
+  OR EXISTS (SELECT 1 FROM bundle_renders br WHERE br.revision_id = r.id)
   OR EXISTS (SELECT 1 FROM deployments d WHERE d.desired_revision = r.id)
   OR EXISTS (SELECT 1 FROM deployments d WHERE d.applied_revision = r.id))`;
 
@@ -31,6 +37,11 @@ export class RevisionGcService {
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 
   async sweep(graceSeconds: number): Promise<RevisionGcResult> {
+    // Sources first: their renders go with them (cascade), which may leave revisions unreferenced for the steps below.
+    const deletedSources = await this.prisma.$executeRaw`
+      DELETE FROM bundle_sources s
+      WHERE s.created_at < now() - make_interval(secs => ${graceSeconds})
+        AND NOT EXISTS (SELECT 1 FROM bundles b WHERE b.source_id = s.id)`;
     const unmarked = await this.prisma.$executeRaw`
       UPDATE bundle_revisions r SET unreferenced_since = NULL WHERE r.unreferenced_since IS NOT NULL AND ${REFERENCED}`;
     const marked = await this.prisma.$executeRaw`
@@ -38,6 +49,6 @@ export class RevisionGcService {
     const deleted = await this.prisma.$executeRaw`
       DELETE FROM bundle_revisions r
       WHERE r.unreferenced_since < now() - make_interval(secs => ${graceSeconds}) AND NOT ${REFERENCED}`;
-    return { marked, unmarked, deleted };
+    return { marked, unmarked, deleted, deletedSources };
   }
 }

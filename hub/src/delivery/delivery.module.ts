@@ -5,11 +5,15 @@ import { DeploymentFanout } from './deployment-fanout.service.js';
 import { FANOUT_QUEUE, FanoutQueue } from './fanout.queue.js';
 import { FanoutProcessor } from './fanout.processor.js';
 import { FanoutRepair } from './fanout-repair.service.js';
+import { RENDER_QUEUE, RenderQueue } from './render.queue.js';
 
-/** Bundle → per-cluster deployments, queued on BullMQ, repaired from PostgreSQL markers when a job is lost. */
+/**
+ * Bundle → per-cluster deployments, queued on BullMQ, repaired from PostgreSQL markers when a job is lost. A
+ * directory bundle's fan-out asks for the renders it lacks on the render queue (served by the `render` role).
+ */
 @Module({
-  imports: [ClusterEventsModule, BullModule.registerQueue({ name: FANOUT_QUEUE })],
-  providers: [FanoutQueue, DeploymentFanout, FanoutProcessor, FanoutRepair],
-  exports: [FanoutQueue],
+  imports: [ClusterEventsModule, BullModule.registerQueue({ name: FANOUT_QUEUE }, { name: RENDER_QUEUE })],
+  providers: [FanoutQueue, RenderQueue, DeploymentFanout, FanoutProcessor, FanoutRepair],
+  exports: [FanoutQueue, RenderQueue],
 })
 export class DeliveryModule {}

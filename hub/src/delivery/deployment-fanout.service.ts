@@ -1,71 +1,91 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Labels } from '@flotilla/core';
+import type { FleetYaml } from '@flotilla/render';
+import { advanceRenderedCommit } from '../database/rendered-commit.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { targetedClusters, type BundleTarget, type GroupSelectors, type TargetableCluster } from '../target/bundle-target.js';
-import type { LabelSelector, Labels } from '@flotilla/core';
+import { targetedClusters, type BundleTarget, type TargetableCluster } from '../target/bundle-target.js';
 import { retryOnConflict } from './deadlock-retry.js';
 import { raiseGenerations } from './desired-generation.js';
-import { planDeployments } from './deployment-plan.js';
+import { planDeployments, uniformDesired, type DeploymentPlan } from './deployment-plan.js';
 import { clearFanoutMark } from './fanout-marker.js';
+import { readGroupSelectors, readTargetableClusters } from './fanout.reads.js';
+import { RenderQueue } from './render.queue.js';
+import { renderedDesired, type StoredRender } from './rendered-desired.js';
+
+interface LockedBundle {
+  name: string;
+  revision_id: string | null;
+  source_id: string | null;
+  targets: BundleTarget[];
+  marker: string | null;
+}
 
 /**
  * Makes the deployments table match targets: one deployment per (bundle,
- * targeted cluster) at the bundle's current revision, then tells the
- * affected clusters' streams. Reads everything it needs from PostgreSQL.
+ * targeted cluster) at the revision that cluster should run — the bundle's
+ * revision for ready objects, its customisation's render for a directory
+ * bundle — then tells the affected clusters' streams. Reads everything it
+ * needs from PostgreSQL.
  */
 @Injectable()
 export class DeploymentFanout {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
+    @Inject(RenderQueue) private readonly renders: RenderQueue,
   ) {}
 
   async reconcileBundle(bundleId: string): Promise<string[]> {
-    const affected = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+    const { affected, render } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       // Serialises fan-outs of the same bundle across workers and replicas.
-      const locked = await tx.$queryRaw<{ revision_id: string; targets: BundleTarget[]; marker: string | null }[]>`
-        SELECT revision_id, targets, fanout_requested_at::text AS marker FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`;
-      const bundle = locked[0];
-      if (!bundle) return [];
+      const bundle = (await tx.$queryRaw<LockedBundle[]>`
+        SELECT name, revision_id, source_id, targets, fanout_requested_at::text AS marker FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`)[0];
+      if (!bundle) return { affected: [], render: false };
       const [clusters, groups, existing] = await Promise.all([
-        this.clusters(tx),
-        this.groups(tx),
-        tx.deployment.findMany({ where: { bundleId }, select: { id: true, clusterId: true, desiredRevision: true } }),
+        readTargetableClusters(tx),
+        readGroupSelectors(tx),
+        tx.deployment.findMany({ where: { bundleId }, select: { id: true, clusterId: true, desiredRevision: true, renderKey: true, options: true } }),
       ]);
-      const targeted = targetedClusters(bundle.targets, clusters, groups).map((c) => c.id);
-      const plan = planDeployments(bundle.revision_id, targeted, existing);
-      if (plan.create.length) {
-        await tx.deployment.createMany({
-          data: plan.create.map((clusterId) => ({ bundleId, clusterId, desiredRevision: bundle.revision_id })),
-          skipDuplicates: true,
-        });
+      let plan: DeploymentPlan;
+      let renderMissing = false;
+      if (bundle.revision_id) {
+        plan = planDeployments(uniformDesired(bundle.revision_id, targetedClusters(bundle.targets, clusters, groups).map((c) => c.id)), existing);
+      } else {
+        const fleetYaml = await this.fleetYaml(tx, bundle.source_id!);
+        const renders = await this.storedRenders(tx, bundle.source_id!);
+        const r = renderedDesired({ name: bundle.name, targets: bundle.targets, fleetYaml }, clusters, groups, renders);
+        plan = planDeployments(r.desired, existing, r.keep);
+        renderMissing = r.missing.length > 0;
+        await tx.bundle.update({ where: { id: bundleId }, data: { renderState: r.state, renderReason: r.reason, renderMessage: r.message } });
+        if (r.state === 'Rendered') await advanceRenderedCommit(tx, { bundleId });
       }
-      if (plan.update.length) {
-        await tx.deployment.updateMany({
-          where: { id: { in: plan.update } },
-          // The stored report no longer describes this deployment: the next report is written whatever it says.
-          data: { desiredRevision: bundle.revision_id, state: 'WaitApplied', reason: '', message: '', reportHash: '' },
-        });
-      }
-      if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
+      await this.apply(tx, bundleId, plan);
       await raiseGenerations(tx, plan.affectedClusters);
-      await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
-      return plan.affectedClusters;
+      // While renders are missing the marker stays: if the render job is lost, the repair sweep comes back here.
+      if (!renderMissing) await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
+      return { affected: plan.affectedClusters, render: renderMissing };
     }));
+    if (render) await this.renders.renderBundle(bundleId);
     await this.notify(affected);
     return affected;
   }
 
-  /** Recomputes one cluster's deployments over every bundle (labels changed, cluster joined). */
+  /**
+   * Recomputes one cluster's deployments over every bundle (labels changed,
+   * cluster joined). Bundles of ready objects are done here; directory bundles
+   * (whose revision for this cluster depends on its labels) by their own fan-out.
+   */
   async reconcileCluster(clusterId: string): Promise<boolean> {
-    const changed = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+    const { changed, rendered } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const cluster = (await tx.$queryRaw<{ name: string; labels: Labels; marker: string | null }[]>`
         SELECT name, labels, fanout_requested_at::text AS marker FROM clusters WHERE id = ${clusterId}::uuid`)[0];
-      if (!cluster) return false;
+      if (!cluster) return { changed: false, rendered: [] };
       const [groups, bundles, existing] = await Promise.all([
-        this.groups(tx),
-        tx.bundle.findMany({ select: { id: true, targets: true, revisionId: true } }),
-        tx.deployment.findMany({ where: { clusterId }, select: { id: true, bundleId: true, desiredRevision: true } }),
+        readGroupSelectors(tx),
+        tx.bundle.findMany({ where: { revisionId: { not: null } }, select: { id: true, targets: true, revisionId: true } }),
+        tx.deployment.findMany({ where: { clusterId, bundle: { revisionId: { not: null } } }, select: { id: true, bundleId: true } }),
       ]);
       const target: TargetableCluster = { id: clusterId, name: cluster.name, labels: cluster.labels };
       const wanted = bundles.filter((b) => targetedClusters(b.targets as BundleTarget[], [target], groups).length > 0);
@@ -75,7 +95,7 @@ export class DeploymentFanout {
       const stale = existing.filter((d) => !wantedIds.has(d.bundleId));
       if (create.length) {
         await tx.deployment.createMany({
-          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId })),
+          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId! })),
           skipDuplicates: true,
         });
       }
@@ -83,9 +103,12 @@ export class DeploymentFanout {
       const changed = create.length > 0 || stale.length > 0;
       if (changed) await raiseGenerations(tx, [clusterId]);
       await clearFanoutMark(tx, 'clusters', clusterId, cluster.marker);
-      return changed;
+      const rendered = await tx.bundle.findMany({ where: { sourceId: { not: null } }, select: { id: true } });
+      return { changed, rendered: rendered.map((b) => b.id) };
     }));
     if (changed) await this.notify([clusterId]);
+    // Any directory bundle may target (or stop targeting) the cluster, or customise it differently now.
+    for (const bundleId of rendered) await this.reconcileBundle(bundleId);
     return changed;
   }
 
@@ -94,19 +117,50 @@ export class DeploymentFanout {
     for (const b of bundles) await this.reconcileBundle(b.id);
   }
 
+  private async apply(tx: Tx, bundleId: string, plan: DeploymentPlan): Promise<void> {
+    if (plan.create.length) {
+      await tx.deployment.createMany({
+        data: plan.create.map(({ clusterId, desired }) => ({
+          bundleId,
+          clusterId,
+          desiredRevision: desired.revision,
+          renderKey: desired.renderKey,
+          options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+        })),
+        skipDuplicates: true,
+      });
+    }
+    for (const { desired, ids } of plan.update) {
+      await tx.deployment.updateMany({
+        where: { id: { in: ids } },
+        // The stored report no longer describes this deployment: the next report is written whatever it says.
+        data: {
+          desiredRevision: desired.revision,
+          renderKey: desired.renderKey,
+          options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+          state: 'WaitApplied',
+          reason: '',
+          message: '',
+          reportHash: '',
+        },
+      });
+    }
+    if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
+  }
+
   /** Fire-and-forget (never throws): a lost message is repaired by the gateway's generation re-check. */
   private async notify(clusterIds: string[]): Promise<void> {
     await this.events.desiredStateChanged(clusterIds);
   }
 
-  private async clusters(tx: Tx): Promise<TargetableCluster[]> {
-    const rows = await tx.cluster.findMany({ select: { id: true, name: true, labels: true } });
-    return rows.map((r) => ({ id: r.id, name: r.name, labels: r.labels as Labels }));
+  private async fleetYaml(tx: Tx, sourceId: string): Promise<FleetYaml> {
+    const row = await tx.bundleSource.findUnique({ where: { id: sourceId }, select: { fleetYaml: true } });
+    return (row?.fleetYaml ?? {}) as FleetYaml;
   }
 
-  private async groups(tx: Tx): Promise<GroupSelectors> {
-    const rows = await tx.clusterGroup.findMany({ select: { name: true, selector: true } });
-    return new Map(rows.map((g) => [g.name, g.selector as LabelSelector]));
+  private async storedRenders(tx: Tx, sourceId: string): Promise<Map<string, StoredRender>> {
+    const rows = await tx.bundleRender.findMany({ where: { sourceId }, select: { key: true, revisionId: true, options: true, reason: true, message: true } });
+    return new Map(rows.map((r) => [r.key, { ...r, options: r.options as Record<string, unknown> }]));
   }
 }
 

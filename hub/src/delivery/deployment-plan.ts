@@ -1,34 +1,86 @@
 /**
  * What must change so that a bundle has exactly one deployment per targeted
- * cluster at the bundle's current revision (pure; the fan-out applies it).
+ * cluster at the revision that cluster should run (pure; the fan-out applies it).
  */
 export interface ExistingDeployment {
   id: string;
   clusterId: string;
   desiredRevision: string;
+  renderKey?: string | null;
+  options?: unknown;
+}
+
+/** What one cluster should run: the same for every cluster of a bundle of objects, per customisation when rendered. */
+export interface DesiredDeployment {
+  revision: string;
+  /** The customisation key of a rendered bundle's revision; null for ready objects. */
+  renderKey: string | null;
+  /** Agent options of this deployment when they differ per cluster; null = the bundle's options. */
+  options: Record<string, unknown> | null;
+}
+
+/** Deployments that get the same new desired values: written with one statement. */
+export interface DeploymentUpdate {
+  desired: DesiredDeployment;
+  ids: string[];
 }
 
 export interface DeploymentPlan {
-  create: string[];
-  /** Deployment ids whose desired revision changes. */
-  update: string[];
+  create: { clusterId: string; desired: DesiredDeployment }[];
+  update: DeploymentUpdate[];
   /** Deployment ids of clusters no longer targeted. */
   remove: string[];
   /** Clusters whose desired state changes (to notify). */
   affectedClusters: string[];
 }
 
-export function planDeployments(revision: string, targetedClusterIds: string[], existing: ExistingDeployment[]): DeploymentPlan {
-  const targeted = new Set(targetedClusterIds);
+/**
+ * `desired` holds every targeted cluster that has something to run; clusters
+ * in `keep` (their render is not done yet) keep whatever deployment they have,
+ * untouched, and get none created: a render in progress never removes or
+ * changes what a cluster runs.
+ */
+export function planDeployments(
+  desired: ReadonlyMap<string, DesiredDeployment>,
+  existing: ExistingDeployment[],
+  keep: ReadonlySet<string> = new Set(),
+): DeploymentPlan {
   const byCluster = new Map(existing.map((d) => [d.clusterId, d]));
-  const create = targetedClusterIds.filter((id) => !byCluster.has(id));
-  const update = existing.filter((d) => targeted.has(d.clusterId) && d.desiredRevision !== revision).map((d) => d.id);
-  const removed = existing.filter((d) => !targeted.has(d.clusterId));
-  const updatedClusters = existing.filter((d) => targeted.has(d.clusterId) && d.desiredRevision !== revision).map((d) => d.clusterId);
+  const create = [...desired].filter(([clusterId]) => !byCluster.has(clusterId)).map(([clusterId, d]) => ({ clusterId, desired: d }));
+  const updates = new Map<string, DeploymentUpdate>();
+  const updatedClusters: string[] = [];
+  const removed: ExistingDeployment[] = [];
+  for (const d of existing) {
+    const want = desired.get(d.clusterId);
+    if (!want) {
+      if (!keep.has(d.clusterId)) removed.push(d);
+      continue;
+    }
+    if (sameDesired(d, want)) continue;
+    const group = JSON.stringify([want.revision, want.renderKey, want.options]);
+    const update = updates.get(group) ?? { desired: want, ids: [] };
+    update.ids.push(d.id);
+    updates.set(group, update);
+    updatedClusters.push(d.clusterId);
+  }
   return {
     create,
-    update,
+    update: [...updates.values()],
     remove: removed.map((d) => d.id),
-    affectedClusters: [...create, ...updatedClusters, ...removed.map((d) => d.clusterId)],
+    affectedClusters: [...create.map((c) => c.clusterId), ...updatedClusters, ...removed.map((d) => d.clusterId)],
   };
+}
+
+/** The same desired value for every cluster (a bundle of ready objects). */
+export function uniformDesired(revision: string, clusterIds: string[]): Map<string, DesiredDeployment> {
+  const desired: DesiredDeployment = { revision, renderKey: null, options: null };
+  return new Map(clusterIds.map((id) => [id, desired]));
+}
+
+function sameDesired(d: ExistingDeployment, want: DesiredDeployment): boolean {
+  return (
+    d.desiredRevision === want.revision &&
+    (d.renderKey ?? null) === want.renderKey &&
+    JSON.stringify(d.options ?? null) === JSON.stringify(want.options)
+  );
 }

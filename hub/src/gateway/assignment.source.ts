@@ -22,16 +22,19 @@ export class AssignmentSource {
     const ids = [...generations.keys()];
     // One join, not Prisma's relation loading: a full batch is 500 clusters × their bundles (25,000 rows at 50).
     const rows = ids.length
-      ? await this.prisma.$queryRaw<{ id: string; cluster_id: string; desired_revision: string; bundle_id: string; name: string; options: unknown; size: number }[]>`
-          SELECT d.id::text, d.cluster_id::text, d.desired_revision, b.id::text AS bundle_id, b.name, b.options, coalesce(r.size, 0) AS size
+      ? await this.prisma.$queryRaw<{ id: string; cluster_id: string; desired_revision: string; bundle_id: string; name: string; options: unknown; own_options: unknown; size: number }[]>`
+          SELECT d.id::text, d.cluster_id::text, d.desired_revision, b.id::text AS bundle_id, b.name, b.options, d.options AS own_options,
+                 coalesce(r.size, 0) AS size
           FROM deployments d JOIN bundles b ON b.id = d.bundle_id LEFT JOIN bundle_revisions r ON r.id = d.desired_revision
           WHERE d.cluster_id = ANY(${ids}::uuid[])`
       : [];
     const out = new Map<string, DesiredStateSnapshot>(ids.map((id) => [id, { generation: generations.get(id)!, assignments: [] }]));
     const options = new Map<string, DeploymentOptions>();
     for (const r of rows) {
-      let o = options.get(r.bundle_id);
-      if (!o) options.set(r.bundle_id, (o = toProtoOptions(r.options as BundleOptions)));
+      // A directory bundle's deployments carry their customisation's options; others share the bundle's.
+      const cacheKey = r.own_options === null ? r.bundle_id : JSON.stringify(r.own_options);
+      let o = options.get(cacheKey);
+      if (!o) options.set(cacheKey, (o = toProtoOptions((r.own_options ?? r.options) as BundleOptions)));
       out.get(r.cluster_id)!.assignments.push({ deploymentId: r.id, bundleName: r.name, revision: r.desired_revision, options: o, contentSize: r.size });
     }
     return out;
@@ -62,5 +65,10 @@ function toProtoOptions(o: BundleOptions): DeploymentOptions {
     correctDrift: o.correctDrift ?? false,
     allowEmpty: o.allowEmpty ?? false,
     comparePatches: (o.comparePatches ?? []).map(toComparePatch),
+    forceNamespace: o.forceNamespace ?? false,
+    createNamespace: o.createNamespace ?? false,
+    namespaceLabels: o.namespaceLabels ?? {},
+    namespaceAnnotations: o.namespaceAnnotations ?? {},
+    deleteNamespace: o.deleteNamespace ?? false,
   };
 }

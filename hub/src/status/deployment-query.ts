@@ -12,7 +12,8 @@ export interface DeploymentFilter {
 /** `GET /bundles/:name/status`: counts over all deployments, plus one page of them. */
 export interface BundleStatusView extends Page<DeploymentView> {
   bundle: string;
-  revision: string;
+  /** null for a directory bundle, whose deployments each have their own revision. */
+  revision: string | null;
   /** Deployments of the bundle, all states (not just this page). */
   total: number;
   /** Deployments per state, every state present (zero included). */

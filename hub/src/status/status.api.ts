@@ -41,7 +41,7 @@ const resourceSchema = z
 export function registerStatusPaths(r: OpenAPIRegistry): void {
   const bundleStatus = pageSchema(deploymentSchema).extend({
     bundle: z.string(),
-    revision: z.string(),
+    revision: z.string().nullable().meta({ description: "The bundle's revision; null for a directory bundle (each deployment has its own)" }),
     total: z.number().meta({ description: 'Deployments of the bundle in every state' }),
     counts: z.record(state, z.number()).meta({ description: 'Deployments per state over the whole bundle (not just this page)' }),
   });

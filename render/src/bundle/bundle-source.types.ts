@@ -23,7 +23,7 @@ export interface BundleSource {
   fleetYamlFile?: string;
   /** The bundle's files (`.fleetignore`d files and nested bundles left out), sorted by path. */
   files: BundleFile[];
-  /** `sha256:<hex>` over every file's path and content: equal digests render equally. */
+  /** `sha256:<hex>` over the fleet.yaml and every file's path and content: equal digests render equally. */
   digest: string;
   warnings: RenderWarning[];
 }

@@ -1,4 +1,5 @@
 import type { KubeObject } from '@flotilla/core';
+import type { ChartRepositoryAuth } from '../charts/chart-fetch.js';
 import type { BundleFile } from '../bundle/bundle-source.types.js';
 import type { DeploymentOptions } from '../fleet-yaml/fleet-yaml.types.js';
 import type { ToolSet } from '../tools/tool-set.types.js';
@@ -17,7 +18,15 @@ export interface RenderInput {
   /** A scratch directory holding `files`, owned by this call, removed by the caller afterwards. */
   workDir: string;
   tools: ToolSet;
+  /** Credentials for chart repositories (Fleet's GitRepo helmSecretName / helmRepoURLRegex). */
+  chartCredentials?: ChartCredentials;
   signal?: AbortSignal;
+}
+
+/** Basic auth for remote charts: for every chart URL, or only those `urlPattern` matches. */
+export interface ChartCredentials {
+  auth: ChartRepositoryAuth;
+  urlPattern?: RegExp;
 }
 
 /** One kind of bundle: raw YAML, Kustomize or Helm. One file per kind, wired in renderer.registry.ts. */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** The parts of the hub one process can run (FLOTILLA_ROLE). */
+export const HUB_ROLES = ['api', 'gateway', 'render'] as const;
+export type HubRole = (typeof HUB_ROLES)[number];
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -86,6 +90,64 @@ export const envSchema = z
     FLOTILLA_MIGRATE_ON_START: bool.default(true),
     /** `json` (default) or `text` logs. */
     FLOTILLA_LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+    /**
+     * What this process does, comma-separated: `api` (REST API, fan-out, housekeeping), `gateway` (the agents'
+     * gRPC streams), `render` (render jobs: helm, kustomize, fleet.yaml). Default all three, for small installs.
+     */
+    FLOTILLA_ROLE: z
+      .string()
+      .default('api,gateway,render')
+      .transform((value, ctx) => {
+        const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+        const bad = roles.filter((r) => !(HUB_ROLES as readonly string[]).includes(r));
+        if (bad.length || roles.length === 0) {
+          ctx.addIssue({ code: 'custom', message: `must list roles among ${HUB_ROLES.join(', ')} (got "${value}")` });
+          return z.NEVER;
+        }
+        return roles as HubRole[];
+      }),
+    /** helm binary for render jobs. Default: `helm` on PATH. */
+    FLOTILLA_HELM: z.string().optional(),
+    /** kustomize binary for render jobs. Default: `kustomize` on PATH. */
+    FLOTILLA_KUSTOMIZE: z.string().optional(),
+    /** Where fetched Helm charts are cached (by digest). Default `.flotilla/charts` under the working directory. */
+    FLOTILLA_CHART_CACHE_DIR: z.string().default('.flotilla/charts'),
+    /** Time limit of one helm/kustomize run in a render job. Default 60 s. */
+    FLOTILLA_RENDER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Render jobs run at once by one render process. Default 2. */
+    FLOTILLA_RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /**
+     * Keys that seal secrets at rest (GitRepo credentials, webhook secrets): comma-separated `id:base64` entries of
+     * 32 random bytes each (`openssl rand -base64 32`). The first seals; every entry opens. To rotate, put a new key
+     * first and restart: an `api` process re-seals everything sealed with another key at start-up (it logs how
+     * many), after which the old key can be dropped. Without keys, GitRepos without secrets still work and ones
+     * with credentials or a webhook secret are refused.
+     */
+    FLOTILLA_SECRET_KEYS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return [];
+        const keys: { id: string; key: Buffer }[] = [];
+        for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+          const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(entry);
+          const key = match ? Buffer.from(match[2]!, 'base64') : undefined;
+          if (!match || key?.length !== 32 || keys.some((k) => k.id === match[1])) {
+            ctx.addIssue({ code: 'custom', message: `entry ${keys.length + 1} must be a unique "id:base64" with a 32-byte key` });
+            return z.NEVER;
+          }
+          keys.push({ id: match[1]!, key });
+        }
+        return keys;
+      }),
+    /** Where fetched Git repositories are cached (a disposable accelerator). Default `.flotilla/git` under the working directory. */
+    FLOTILLA_GIT_CACHE_DIR: z.string().default('.flotilla/git'),
+    /** Time limit of one git command (ls-remote, fetch). Default 120 s. */
+    FLOTILLA_GIT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    /** Accept `file://` GitRepo URLs (they read the hub's own disk: for local use and tests). Default false. */
+    FLOTILLA_GIT_ALLOW_FILE_URLS: bool.default(false),
+    /** GitRepo syncs one render process runs at once. Default 4. */
+    FLOTILLA_GIT_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   })
   .superRefine((env, ctx) => {
     if (!env.FLOTILLA_GRPC_INSECURE && (!env.FLOTILLA_GRPC_TLS_CERT || !env.FLOTILLA_GRPC_TLS_KEY)) {

@@ -1,4 +1,7 @@
-import { envSchema, type HubEnv } from './config.schema.js';
+import { resolve } from 'node:path';
+import { envSchema, type HubEnv, type HubRole } from './config.schema.js';
+
+export type { HubRole } from './config.schema.js';
 
 export interface HubConfig {
   databaseUrl: string;
@@ -24,6 +27,14 @@ export interface HubConfig {
   manifestParser: { threads: number; queue: number; timeoutSeconds: number; inlineBelow: number };
   migrateOnStart: boolean;
   logFormat: 'json' | 'text';
+  /** FLOTILLA_ROLE: what this process runs. */
+  roles: ReadonlySet<HubRole>;
+  /** Render jobs (the `render` role). */
+  render: { helm?: string; kustomize?: string; chartCacheDir: string; timeoutSeconds: number; concurrency: number };
+  /** FLOTILLA_SECRET_KEYS: the first seals, all open. */
+  secretKeys: { id: string; key: Buffer }[];
+  /** GitRepo syncs (on `render` processes). */
+  git: { cacheDir: string; timeoutSeconds: number; concurrency: number; allowFileUrls: boolean };
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -88,5 +99,16 @@ function fromEnv(e: HubEnv): HubConfig {
     },
     migrateOnStart: e.FLOTILLA_MIGRATE_ON_START,
     logFormat: e.FLOTILLA_LOG_FORMAT,
+    roles: new Set(e.FLOTILLA_ROLE),
+    render: {
+      ...(e.FLOTILLA_HELM ? { helm: e.FLOTILLA_HELM } : {}),
+      ...(e.FLOTILLA_KUSTOMIZE ? { kustomize: e.FLOTILLA_KUSTOMIZE } : {}),
+      // Absolute: tools run in scratch directories, where a relative cache path names nothing.
+      chartCacheDir: resolve(e.FLOTILLA_CHART_CACHE_DIR),
+      timeoutSeconds: e.FLOTILLA_RENDER_TIMEOUT_SECONDS,
+      concurrency: e.FLOTILLA_RENDER_CONCURRENCY,
+    },
+    secretKeys: e.FLOTILLA_SECRET_KEYS,
+    git: { cacheDir: resolve(e.FLOTILLA_GIT_CACHE_DIR), timeoutSeconds: e.FLOTILLA_GIT_TIMEOUT_SECONDS, concurrency: e.FLOTILLA_GIT_SYNC_CONCURRENCY, allowFileUrls: e.FLOTILLA_GIT_ALLOW_FILE_URLS },
   };
 }

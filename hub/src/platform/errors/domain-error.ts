@@ -21,6 +21,10 @@ export const ERROR_REASONS = {
   InvalidLabels: 'InvalidArgument',
   InvalidManifest: 'InvalidArgument',
   InvalidTarget: 'InvalidArgument',
+  /** A bundle directory archive that is not a gzipped tar, or holds links, absolute or escaping paths, too much. */
+  InvalidBundleArchive: 'InvalidArgument',
+  /** A bundle directory whose fleet.yaml (or layout) cannot be read; the message names file, line and field. */
+  InvalidBundleSource: 'InvalidArgument',
   BundleNotFound: 'NotFound',
   DeploymentNotFound: 'NotFound',
   RevisionNotAssigned: 'PermissionDenied',
@@ -48,6 +52,18 @@ export const ERROR_REASONS = {
   TooManyStreams: 'ResourceExhausted',
   StreamStalled: 'ResourceExhausted',
   ParserBusy: 'Unavailable',
+  /** A secret was given but the hub has no FLOTILLA_SECRET_KEYS to seal it with (or lacks the key that sealed it). */
+  SecretKeysMissing: 'Unavailable',
+  SecretUnreadable: 'Internal',
+  /** A GitRepo body whose URL, ref, paths or credentials are not usable; the message names the field. */
+  InvalidGitRepo: 'InvalidArgument',
+  GitRepoNotFound: 'NotFound',
+  /** A bundle discovered in a GitRepo: only its syncs change it. */
+  BundleOwnedByGitRepo: 'Conflict',
+  /** A webhook delivery without any known provider's headers, or whose body is not that provider's JSON. */
+  WebhookUnrecognised: 'InvalidArgument',
+  /** A webhook delivery whose signature (or token) matches no GitRepo of its repository, or that has none. */
+  WebhookSignatureInvalid: 'Unauthenticated',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

@@ -26,3 +26,13 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
+
+/** Metadata key of routes that take their body as the raw bytes (a Buffer), e.g. to verify a signature over it. */
+export const RAW_BODY = 'flotilla:raw-body';
+
+/**
+ * The route gets `request.body` as the Buffer sent, within the route's limit,
+ * in one of `mediaTypes` (default application/json only): GitHub, for one,
+ * delivers webhooks form-encoded when the hook is set up that way.
+ */
+export const RawBody = (...mediaTypes: string[]) => SetMetadata(RAW_BODY, mediaTypes.length > 0 ? mediaTypes : ['application/json']);

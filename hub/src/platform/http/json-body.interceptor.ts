@@ -2,8 +2,8 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
-import { BODY_LIMIT, DEFAULT_BODY_LIMIT } from './body-limit.js';
-import { readJsonBody } from './json-body.reader.js';
+import { BODY_LIMIT, DEFAULT_BODY_LIMIT, RAW_BODY } from './body-limit.js';
+import { readJsonBody, readRawBody } from './json-body.reader.js';
 
 /**
  * Reads request bodies after the guards (authentication, role) and before the
@@ -19,7 +19,8 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request>();
     const limit = this.reflector.getAllAndOverride<number | undefined>(BODY_LIMIT, [context.getHandler(), context.getClass()]) ?? DEFAULT_BODY_LIMIT;
-    return from(readJsonBody(request, limit)).pipe(
+    const raw = this.reflector.getAllAndOverride<string[] | undefined>(RAW_BODY, [context.getHandler(), context.getClass()]);
+    return from(raw ? readRawBody(request, limit, raw) : readJsonBody(request, limit)).pipe(
       switchMap((body) => {
         request.body = body;
         return next.handle();

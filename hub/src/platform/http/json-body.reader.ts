@@ -10,11 +10,8 @@ import { decideBody, tooLarge } from './json-body.rules.js';
  * undefined when the request has no body.
  */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
-  const decision = decideBody(request.method ?? 'GET', request.headers, limit);
-  if ('reject' in decision) throw decision.reject;
-  if (!decision.read) return undefined;
-  const bytes = await readAtMost(request, limit);
-  if (bytes.length === 0) return undefined;
+  const bytes = await readRawBody(request, limit);
+  if (bytes === undefined) return undefined;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -26,6 +23,19 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
   } catch (error) {
     throw new DomainError('ValidationFailed', `body is not valid JSON: ${(error as Error).message}`, { field: 'body' });
   }
+}
+
+/**
+ * The same checks and bounds as readJsonBody, but the bytes as sent (webhook
+ * signatures are over the raw body), in one of `mediaTypes`; undefined when
+ * there is none.
+ */
+export async function readRawBody(request: IncomingMessage, limit: number, mediaTypes?: readonly string[]): Promise<Buffer | undefined> {
+  const decision = decideBody(request.method ?? 'GET', request.headers, limit, mediaTypes);
+  if ('reject' in decision) throw decision.reject;
+  if (!decision.read) return undefined;
+  const bytes = await readAtMost(request, limit);
+  return bytes.length === 0 ? undefined : bytes;
 }
 
 function readAtMost(request: IncomingMessage, limit: number): Promise<Buffer> {

@@ -36,6 +36,17 @@ describe('decideBody', () => {
     expect(rejection('PATCH', { ...json, 'content-type': 'application/merge-patch+json' }).status).toBe(415);
   });
 
+  it('reads a raw route\'s other media types, and names them all in the 415', () => {
+    const form = ['application/json', 'application/x-www-form-urlencoded'];
+    expect(decideBody('POST', { ...json, 'content-type': 'application/x-www-form-urlencoded' }, LIMIT, form)).toEqual({ read: true });
+    expect(decideBody('POST', { ...json, 'content-type': 'application/x-www-form-urlencoded' }, LIMIT)).toMatchObject({ read: false, reject: { status: 415 } });
+    const decision = decideBody('POST', { ...json, 'content-type': 'text/plain' }, LIMIT, form);
+    expect('reject' in decision && decision.reject.getResponse()).toEqual({
+      message: 'request bodies must be sent as content-type application/json or application/x-www-form-urlencoded (got text/plain)',
+      field: 'headers.content-type',
+    });
+  });
+
   it('answers 415 for another charset or a compressed body', () => {
     expect(rejection('POST', { ...json, 'content-type': 'application/json; charset=latin1' })).toMatchObject({ status: 415, message: 'request bodies must be UTF-8 (got charset latin1)' });
     expect(rejection('POST', { ...json, 'content-encoding': 'gzip' })).toMatchObject({ status: 415, field: 'headers.content-encoding' });

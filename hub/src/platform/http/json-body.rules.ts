@@ -13,18 +13,19 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 /**
  * Decides, before a byte of the body is read, whether to read it: only
  * POST/PUT/PATCH bodies are read (no route takes another), only as
- * uncompressed UTF-8 `application/json`, and not when the declared length is
- * already over `limit`. A request that declares no body (no Transfer-Encoding,
- * no or a zero Content-Length) has none, whatever its Content-Type.
+ * uncompressed UTF-8 in one of `mediaTypes` (`application/json` unless a raw
+ * route allows more), and not when the declared length is already over
+ * `limit`. A request that declares no body (no Transfer-Encoding, no or a
+ * zero Content-Length) has none, whatever its Content-Type.
  */
-export function decideBody(method: string, headers: IncomingHttpHeaders, limit: number): BodyDecision {
+export function decideBody(method: string, headers: IncomingHttpHeaders, limit: number, mediaTypes: readonly string[] = [JSON_MEDIA_TYPE]): BodyDecision {
   if (!WITH_BODY.has(method.toUpperCase())) return { read: false };
   const length = headers['content-length'];
   if (headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0)) return { read: false };
   const [type = '', ...parameters] = (headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
-  if (type !== JSON_MEDIA_TYPE) {
+  if (!mediaTypes.includes(type)) {
     const given = type ? `got ${type}` : 'no content-type given';
-    return reject(new UnsupportedMediaTypeException({ message: `request bodies must be sent as content-type ${JSON_MEDIA_TYPE} (${given})`, field: 'headers.content-type' }));
+    return reject(new UnsupportedMediaTypeException({ message: `request bodies must be sent as content-type ${mediaTypes.join(' or ')} (${given})`, field: 'headers.content-type' }));
   }
   const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The hub's Prometheus registry and every metric it exports. */
 export class HubMetrics {
@@ -80,6 +80,19 @@ export class HubMetrics {
   readonly manifestParses = new Gauge({
     name: 'flotilla_manifest_parses_in_flight',
     help: 'Bundle manifest parses running or waiting on the parser threads of this hub replica',
+    registers: [this.registry],
+  });
+
+  readonly renders = new Counter({
+    name: 'flotilla_renders_total',
+    help: 'Renders of a directory bundle customisation run by this process (one per distinct customisation, not per cluster), by kind and result',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly renderSeconds = new Histogram({
+    name: 'flotilla_render_duration_seconds',
+    help: 'Time of one render (overlays, helm, kustomize, parsing) of one customisation',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [this.registry],
   });
 

@@ -177,6 +177,38 @@ export interface DeploymentOptions {
   allowEmpty: boolean;
   /** Differences to ignore when detecting drift. */
   comparePatches: ComparePatch[];
+  /**
+   * Fleet's `namespace`: every namespaced object goes into default_namespace
+   * (whatever namespace it names), and cluster-scoped objects are refused.
+   */
+  forceNamespace: boolean;
+  /**
+   * Create default_namespace when it does not exist, as Fleet's (Helm's)
+   * createNamespace does; it is not part of the bundle's inventory, so it is
+   * not pruned with it (see delete_namespace).
+   */
+  createNamespace: boolean;
+  /**
+   * Labels and annotations kept on default_namespace (Fleet's
+   * namespaceLabels / namespaceAnnotations).
+   */
+  namespaceLabels: { [key: string]: string };
+  namespaceAnnotations: { [key: string]: string };
+  /**
+   * Delete default_namespace when the deployment is removed (Fleet's
+   * deleteNamespace; never with keep_resources).
+   */
+  deleteNamespace: boolean;
+}
+
+export interface DeploymentOptions_NamespaceLabelsEntry {
+  key: string;
+  value: string;
+}
+
+export interface DeploymentOptions_NamespaceAnnotationsEntry {
+  key: string;
+  value: string;
 }
 
 /**
@@ -802,7 +834,18 @@ export const DeploymentAssignment: MessageFns<DeploymentAssignment> = {
 };
 
 function createBaseDeploymentOptions(): DeploymentOptions {
-  return { defaultNamespace: "", keepResources: false, correctDrift: false, allowEmpty: false, comparePatches: [] };
+  return {
+    defaultNamespace: "",
+    keepResources: false,
+    correctDrift: false,
+    allowEmpty: false,
+    comparePatches: [],
+    forceNamespace: false,
+    createNamespace: false,
+    namespaceLabels: {},
+    namespaceAnnotations: {},
+    deleteNamespace: false,
+  };
 }
 
 export const DeploymentOptions: MessageFns<DeploymentOptions> = {
@@ -821,6 +864,21 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
     }
     for (const v of message.comparePatches) {
       ComparePatch.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.forceNamespace !== false) {
+      writer.uint32(48).bool(message.forceNamespace);
+    }
+    if (message.createNamespace !== false) {
+      writer.uint32(56).bool(message.createNamespace);
+    }
+    globalThis.Object.entries(message.namespaceLabels).forEach(([key, value]: [string, string]) => {
+      DeploymentOptions_NamespaceLabelsEntry.encode({ key: key as any, value }, writer.uint32(66).fork()).join();
+    });
+    globalThis.Object.entries(message.namespaceAnnotations).forEach(([key, value]: [string, string]) => {
+      DeploymentOptions_NamespaceAnnotationsEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
+    });
+    if (message.deleteNamespace !== false) {
+      writer.uint32(80).bool(message.deleteNamespace);
     }
     return writer;
   },
@@ -878,6 +936,52 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
             message.comparePatches.push(ComparePatch.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.forceNamespace = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.createNamespace = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            const entry8 = DeploymentOptions_NamespaceLabelsEntry.decode(reader, reader.uint32());
+            if (entry8.value !== undefined) {
+              message.namespaceLabels[entry8.key] = entry8.value;
+            }
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const entry9 = DeploymentOptions_NamespaceAnnotationsEntry.decode(reader, reader.uint32());
+            if (entry9.value !== undefined) {
+              message.namespaceAnnotations[entry9.key] = entry9.value;
+            }
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.deleteNamespace = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -917,6 +1021,75 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
         : globalThis.Array.isArray(object?.compare_patches)
         ? object.compare_patches.map((e: any) => ComparePatch.fromJSON(e))
         : [],
+      forceNamespace: isSet(object.forceNamespace)
+        ? globalThis.Boolean(object.forceNamespace)
+        : isSet(object.force_namespace)
+        ? globalThis.Boolean(object.force_namespace)
+        : false,
+      createNamespace: isSet(object.createNamespace)
+        ? globalThis.Boolean(object.createNamespace)
+        : isSet(object.create_namespace)
+        ? globalThis.Boolean(object.create_namespace)
+        : false,
+      namespaceLabels: isObject(object.namespaceLabels)
+        ? (globalThis.Object.entries(object.namespaceLabels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.namespace_labels)
+        ? (globalThis.Object.entries(object.namespace_labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      namespaceAnnotations: isObject(object.namespaceAnnotations)
+        ? (globalThis.Object.entries(object.namespaceAnnotations) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.namespace_annotations)
+        ? (globalThis.Object.entries(object.namespace_annotations) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      deleteNamespace: isSet(object.deleteNamespace)
+        ? globalThis.Boolean(object.deleteNamespace)
+        : isSet(object.delete_namespace)
+        ? globalThis.Boolean(object.delete_namespace)
+        : false,
     };
   },
 
@@ -937,6 +1110,33 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
     if (message.comparePatches?.length) {
       obj.comparePatches = message.comparePatches.map((e) => ComparePatch.toJSON(e));
     }
+    if (message.forceNamespace !== false) {
+      obj.forceNamespace = message.forceNamespace;
+    }
+    if (message.createNamespace !== false) {
+      obj.createNamespace = message.createNamespace;
+    }
+    if (message.namespaceLabels) {
+      const entries = globalThis.Object.entries(message.namespaceLabels) as [string, string][];
+      if (entries.length > 0) {
+        obj.namespaceLabels = {};
+        entries.forEach(([k, v]) => {
+          obj.namespaceLabels[k] = v;
+        });
+      }
+    }
+    if (message.namespaceAnnotations) {
+      const entries = globalThis.Object.entries(message.namespaceAnnotations) as [string, string][];
+      if (entries.length > 0) {
+        obj.namespaceAnnotations = {};
+        entries.forEach(([k, v]) => {
+          obj.namespaceAnnotations[k] = v;
+        });
+      }
+    }
+    if (message.deleteNamespace !== false) {
+      obj.deleteNamespace = message.deleteNamespace;
+    }
     return obj;
   },
 
@@ -950,6 +1150,206 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
     message.correctDrift = object.correctDrift ?? false;
     message.allowEmpty = object.allowEmpty ?? false;
     message.comparePatches = object.comparePatches?.map((e) => ComparePatch.fromPartial(e)) || [];
+    message.forceNamespace = object.forceNamespace ?? false;
+    message.createNamespace = object.createNamespace ?? false;
+    message.namespaceLabels = (globalThis.Object.entries(object.namespaceLabels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.namespaceAnnotations = (globalThis.Object.entries(object.namespaceAnnotations ?? {}) as [string, string][])
+      .reduce((acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      }, {});
+    message.deleteNamespace = object.deleteNamespace ?? false;
+    return message;
+  },
+};
+
+function createBaseDeploymentOptions_NamespaceLabelsEntry(): DeploymentOptions_NamespaceLabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const DeploymentOptions_NamespaceLabelsEntry: MessageFns<DeploymentOptions_NamespaceLabelsEntry> = {
+  encode(message: DeploymentOptions_NamespaceLabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeploymentOptions_NamespaceLabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeploymentOptions_NamespaceLabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeploymentOptions_NamespaceLabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DeploymentOptions_NamespaceLabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeploymentOptions_NamespaceLabelsEntry>, I>>(
+    base?: I,
+  ): DeploymentOptions_NamespaceLabelsEntry {
+    return DeploymentOptions_NamespaceLabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeploymentOptions_NamespaceLabelsEntry>, I>>(
+    object: I,
+  ): DeploymentOptions_NamespaceLabelsEntry {
+    const message = createBaseDeploymentOptions_NamespaceLabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeploymentOptions_NamespaceAnnotationsEntry(): DeploymentOptions_NamespaceAnnotationsEntry {
+  return { key: "", value: "" };
+}
+
+export const DeploymentOptions_NamespaceAnnotationsEntry: MessageFns<DeploymentOptions_NamespaceAnnotationsEntry> = {
+  encode(
+    message: DeploymentOptions_NamespaceAnnotationsEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeploymentOptions_NamespaceAnnotationsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeploymentOptions_NamespaceAnnotationsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeploymentOptions_NamespaceAnnotationsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DeploymentOptions_NamespaceAnnotationsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeploymentOptions_NamespaceAnnotationsEntry>, I>>(
+    base?: I,
+  ): DeploymentOptions_NamespaceAnnotationsEntry {
+    return DeploymentOptions_NamespaceAnnotationsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeploymentOptions_NamespaceAnnotationsEntry>, I>>(
+    object: I,
+  ): DeploymentOptions_NamespaceAnnotationsEntry {
+    const message = createBaseDeploymentOptions_NamespaceAnnotationsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2173,6 +2573,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -1,0 +1,125 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { sleep } from '../../connection/sleep.js';
+import { AgentError, messageOf } from '../../errors.js';
+import { isNotFound } from '../../kube/kube-api-error.js';
+import type { KubeClient } from '../../kube/kube-client.js';
+import { BUNDLE_LABEL, describeRef } from '../../kube/object-ref.js';
+import type { Logger } from '../../log/logger.js';
+import type { HookWave, PlannedHook } from '../../plan/hooks/hook-plan.js';
+import { Applier } from '../applier.js';
+import { objectPath, type Discovery } from '../discovery.js';
+import { hookCompletion } from './hook-completion.js';
+
+/** FLOTILLA_HOOK_TIMEOUT_SECONDS default. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 300_000;
+
+export interface HookRunnerDeps {
+  kube: KubeClient;
+  discovery: Discovery;
+  bundleName: string;
+  logger: Logger;
+  /** How long one hook may take, from its creation request to completion. Default 300 s. */
+  timeoutMs?: number;
+  /** How often a running hook is read. Default 1 s. */
+  pollMs?: number;
+}
+
+/**
+ * Runs the hooks of one phase, wave after wave (Argo CD's order): every hook
+ * of a wave is created (after deleting the previous one for
+ * BeforeHookCreation), then awaited until it completed; the next wave starts
+ * when all of them succeeded. The first failure stops the phase.
+ */
+export class HookRunner {
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly deps: HookRunnerDeps) {
+    this.timeoutMs = deps.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+    this.pollMs = deps.pollMs ?? 1000;
+  }
+
+  /** Runs `waves` in order; resolves with the first failure (HookFailed), or undefined when every hook succeeded. */
+  async runPhase(waves: HookWave[]): Promise<AgentError | undefined> {
+    for (const wave of waves) {
+      const failures = (await Promise.all(wave.hooks.map((hook) => this.runHook(hook)))).filter((f): f is AgentError => f !== undefined);
+      if (failures.length) return failures[0];
+    }
+    return undefined;
+  }
+
+  private async runHook(hook: PlannedHook): Promise<AgentError | undefined> {
+    const { ref } = hook.planned;
+    const name = `${hook.phase} hook ${describeRef(ref)}`;
+    const deadline = Date.now() + this.timeoutMs;
+    let path: string;
+    try {
+      const info = await this.deps.discovery.lookup(ref.apiVersion, ref.kind);
+      if (!info) return new AgentError('HookFailed', `${name}: the API server has no kind ${ref.kind} in ${ref.apiVersion}`, { retryable: true });
+      path = objectPath(ref, info);
+      if (hook.deletePolicies.includes('BeforeHookCreation')) await this.deleteAndWait(path, deadline);
+    } catch (error) {
+      if (error instanceof AgentError) return new AgentError('HookFailed', `${name}: ${error.message}`);
+      return new AgentError('HookFailed', `${name}: cannot replace the previous hook: ${messageOf(error)}`, { cause: error, retryable: true });
+    }
+    const applied = await new Applier(this.deps.kube, this.deps.discovery, this.deps.bundleName).applyObject(hook.planned);
+    if (!applied.ok) return new AgentError('HookFailed', `${name} could not be created: ${applied.error.message}`, { cause: applied.error, retryable: applied.error.retryable });
+    this.deps.logger.info('hook created', { hook: describeRef(ref), phase: hook.phase, wave: hook.wave });
+
+    const outcome = await this.await(path, applied.live, deadline);
+    const succeeded = outcome.state === 'succeeded';
+    if (hook.deletePolicies.includes(succeeded ? 'HookSucceeded' : 'HookFailed')) {
+      await this.deps.kube.request('DELETE', path, { body: { propagationPolicy: 'Background' } }).catch((error: unknown) => {
+        if (!isNotFound(error)) this.deps.logger.warn('hook not deleted', { hook: describeRef(ref), error: messageOf(error) });
+      });
+    }
+    if (succeeded) return undefined;
+    return new AgentError('HookFailed', `${name} ${outcome.state === 'timeout' ? `timed out after ${Math.round(this.timeoutMs / 1000)} s` : 'failed'}: ${outcome.message}`);
+  }
+
+  /** Reads the hook until it completed, failed or its deadline passed. */
+  private async await(path: string, created: KubernetesObject, deadline: number) {
+    let live: KubernetesObject | undefined = created;
+    let last = 'not read yet';
+    for (;;) {
+      if (live) {
+        const completion = hookCompletion(live);
+        if (completion.state !== 'running') return completion;
+        last = completion.message;
+      } else {
+        last = 'the hook was deleted while it ran';
+      }
+      if (Date.now() >= deadline) return { state: 'timeout' as const, message: `last status: ${last}` };
+      await sleep(Math.min(this.pollMs, Math.max(0, deadline - Date.now())));
+      try {
+        live = await this.deps.kube.request<KubernetesObject>('GET', path);
+      } catch (error) {
+        if (!isNotFound(error)) last = `cannot read it: ${messageOf(error)}`;
+        live = undefined;
+      }
+    }
+  }
+
+  /** Deletes the previous run of a hook and waits until it is gone (Argo CD's BeforeHookCreation). */
+  private async deleteAndWait(path: string, deadline: number): Promise<void> {
+    try {
+      const previous = await this.deps.kube.request<KubernetesObject>('GET', path);
+      // Another bundle's object is never deleted; creating the hook then fails with OwnershipConflict.
+      if (previous.metadata?.labels?.[BUNDLE_LABEL] !== this.deps.bundleName) return;
+      await this.deps.kube.request('DELETE', path, { body: { propagationPolicy: 'Background' } });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (;;) {
+      try {
+        await this.deps.kube.request('GET', path);
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      if (Date.now() >= deadline) throw new AgentError('HookFailed', 'timed out waiting for the previous run of the hook to be deleted');
+      await sleep(this.pollMs);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { classify, deletePolicies, hookWave } from './hook-annotations.js';
+
+const withAnnotations = (annotations: Record<string, string>): KubernetesObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', annotations } });
+
+describe('classify (gitops-engine hook.IsHook / hook.Types)', () => {
+  it('maps Helm install and upgrade hooks onto PreSync and PostSync', () => {
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'pre-install' }))).toMatchObject({ role: 'hook', phases: ['PreSync'] });
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'pre-install, pre-upgrade' }))).toMatchObject({ role: 'hook', phases: ['PreSync'] });
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'post-install,post-upgrade' }))).toMatchObject({ role: 'hook', phases: ['PostSync'] });
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'pre-install,post-install' }))).toMatchObject({ role: 'hook', phases: ['PreSync', 'PostSync'] });
+  });
+
+  it('drops test hooks and Helm phases that have no place in a sync', () => {
+    for (const hook of ['test', 'test-success', 'test-failure', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback']) {
+      expect(classify(withAnnotations({ 'helm.sh/hook': hook })).role).toBe('dropped');
+    }
+  });
+
+  it('applies crd-install objects and objects without hook annotations as main objects', () => {
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'crd-install' }))).toEqual({ role: 'main' });
+    expect(classify(withAnnotations({}))).toEqual({ role: 'main' });
+    expect(classify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).toEqual({ role: 'main' });
+  });
+
+  it('reads Argo CD hooks, whose annotation wins over Helm’s', () => {
+    for (const phase of ['PreSync', 'Sync', 'PostSync', 'SyncFail'] as const) {
+      expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': phase }))).toMatchObject({ role: 'hook', phases: [phase] });
+    }
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'PostSync', 'helm.sh/hook': 'pre-install' }))).toMatchObject({ phases: ['PostSync'] });
+    // Argo's Skip wins over a Helm test hook too, and only Skip alone skips.
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'Skip', 'helm.sh/hook': 'pre-install' })).role).toBe('dropped');
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'Skip,PreSync' }))).toMatchObject({ role: 'hook', phases: ['PreSync'] });
+  });
+});
+
+describe('deletePolicies', () => {
+  it('defaults to BeforeHookCreation', () => {
+    expect(deletePolicies(withAnnotations({}))).toEqual(['BeforeHookCreation']);
+    expect(deletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'bogus' }))).toEqual(['BeforeHookCreation']);
+  });
+
+  it('maps Helm’s policies and unites them with Argo CD’s', () => {
+    expect(deletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'hook-succeeded,hook-failed' }))).toEqual(['HookSucceeded', 'HookFailed']);
+    expect(deletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'before-hook-creation' }))).toEqual(['BeforeHookCreation']);
+    expect(deletePolicies(withAnnotations({ 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded', 'helm.sh/hook-delete-policy': 'hook-failed' }))).toEqual([
+      'HookSucceeded',
+      'HookFailed',
+    ]);
+  });
+});
+
+describe('hookWave (gitops-engine syncwaves.Wave)', () => {
+  it('takes the sync-wave, else the hook-weight, else 0; ignores non-integers', () => {
+    expect(hookWave(withAnnotations({ 'argocd.argoproj.io/sync-wave': '-2', 'helm.sh/hook-weight': '5' }))).toBe(-2);
+    expect(hookWave(withAnnotations({ 'helm.sh/hook-weight': '5' }))).toBe(5);
+    expect(hookWave(withAnnotations({ 'argocd.argoproj.io/sync-wave': 'x', 'helm.sh/hook-weight': '3' }))).toBe(3);
+    expect(hookWave(withAnnotations({}))).toBe(0);
+  });
+});

@@ -1,0 +1,14 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Fleet reads `fleet.yaml` first and falls back to `fleet.yml` (fleet `internal/fleetyaml`). */
+export const FLEET_YAML_NAMES = ['fleet.yaml', 'fleet.yml'] as const;
+
+/** The name of the fleet.yaml in `dir` (fleet.yaml wins over fleet.yml), or undefined. */
+export async function findFleetYaml(dir: string): Promise<string | undefined> {
+  for (const name of FLEET_YAML_NAMES) {
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    if (info?.isFile()) return name;
+  }
+  return undefined;
+}
