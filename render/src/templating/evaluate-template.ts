@@ -2,7 +2,15 @@ import { RenderError, type RenderErrorLocation } from '../render.error.js';
 import { TemplateError } from './template.error.js';
 import { executeTemplate } from './template.evaluator.js';
 import { parseTemplate } from './template.parser.js';
-import { DEFAULT_TEMPLATE_LIMITS, type FunctionMap, type TemplateData, type TemplateLimits } from './template.types.js';
+import type { TemplateNode } from './template.ast.js';
+import {
+  DEFAULT_TEMPLATE_LIMITS,
+  FLEET_DELIMITERS,
+  type FunctionMap,
+  type TemplateData,
+  type TemplateDelimiters,
+  type TemplateLimits,
+} from './template.types.js';
 import { templateFunctions } from './functions/function.registry.js';
 
 export interface EvaluateTemplateOptions extends RenderErrorLocation {
@@ -10,30 +18,51 @@ export interface EvaluateTemplateOptions extends RenderErrorLocation {
   limits?: Partial<TemplateLimits>;
   /** Default the Fleet function set (`templateFunctions`). */
   functions?: FunctionMap;
+  /** Default Fleet's `${ }` (FLEET_DELIMITERS); BundleSet templates use `{{ }}` (GO_DELIMITERS). */
+  delimiters?: TemplateDelimiters;
 }
 
 /**
- * Evaluates a Fleet `${ }` template (Go text/template semantics, `missingkey=error`) against `data`.
- * Throws RenderError `TemplateFailed` (bad syntax, unknown function, missing key, a bound passed) or
- * `OutputTooLarge`, located at `file`/`field`.
+ * Evaluates a template (Go text/template semantics, `missingkey=error`; Fleet's `${ }` unless
+ * `delimiters` says otherwise) against `data`. Throws RenderError `TemplateFailed` (bad syntax,
+ * unknown function, missing key, a bound passed) or `OutputTooLarge`, located at `file`/`field`.
  */
 export function evaluateTemplate(text: string, data: TemplateData, opts: EvaluateTemplateOptions = {}): string {
   const limits = { ...DEFAULT_TEMPLATE_LIMITS, ...opts.limits };
   const functions = opts.functions ?? templateFunctions;
-  const where: RenderErrorLocation = { file: opts.file, line: opts.line, field: opts.field };
-  if (text.length > limits.maxTemplateLength) {
-    throw new RenderError('TemplateFailed', `template longer than ${limits.maxTemplateLength} characters`, where);
-  }
-  try {
-    const nodes = parseTemplate(text, (name) => Object.hasOwn(functions, name), limits.maxDepth);
-    return executeTemplate(nodes, data, functions, limits);
-  } catch (e) {
-    if (e instanceof TemplateError) throw new RenderError(e.kind, e.message, where, { cause: e });
-    throw e;
-  }
+  return located(opts, () => executeTemplate(parse(text, functions, limits, opts), data, functions, limits));
 }
 
-/** True when `text` holds a `${` action (plain strings skip the engine). */
-export function hasTemplate(text: string): boolean {
-  return text.includes('${');
+/**
+ * Parses `text` without evaluating it, as evaluateTemplate would (same delimiters, functions and
+ * limits): throws RenderError `TemplateFailed` for bad syntax or an unknown function, else returns.
+ */
+export function checkTemplate(text: string, opts: EvaluateTemplateOptions = {}): void {
+  const limits = { ...DEFAULT_TEMPLATE_LIMITS, ...opts.limits };
+  located(opts, () => parse(text, opts.functions ?? templateFunctions, limits, opts));
+}
+
+/** True when `text` holds an action opener (`${` by default): plain strings skip the engine. */
+export function hasTemplate(text: string, delimiters: TemplateDelimiters = FLEET_DELIMITERS): boolean {
+  return text.includes(delimiters.left);
+}
+
+function parse(text: string, functions: FunctionMap, limits: TemplateLimits, opts: EvaluateTemplateOptions): TemplateNode[] {
+  if (text.length > limits.maxTemplateLength) {
+    throw new TemplateError(`template longer than ${limits.maxTemplateLength} characters`);
+  }
+  return parseTemplate(text, (name) => Object.hasOwn(functions, name), limits.maxDepth, opts.delimiters ?? FLEET_DELIMITERS);
+}
+
+/** Runs `fn`, turning an engine TemplateError into a RenderError at `opts`' location. */
+function located<T>(opts: EvaluateTemplateOptions, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TemplateError) {
+      const where: RenderErrorLocation = { file: opts.file, line: opts.line, field: opts.field };
+      throw new RenderError(e.kind, e.message, where, { cause: e });
+    }
+    throw e;
+  }
 }

@@ -1,8 +1,9 @@
 import { TemplateError } from './template.error.js';
+import { FLEET_DELIMITERS, type TemplateDelimiters } from './template.types.js';
 
 /** Fleet's delimiters: `{ }` would clash with YAML flow mappings in fleet.yaml. */
-export const LEFT_DELIM = '${';
-export const RIGHT_DELIM = '}';
+export const LEFT_DELIM = FLEET_DELIMITERS.left;
+export const RIGHT_DELIM = FLEET_DELIMITERS.right;
 
 export type TokenType =
   | 'text'
@@ -35,52 +36,54 @@ const SPACE = /[ \t\r\n]/;
 const IDENT = /[A-Za-z0-9_]/;
 
 /**
- * Splits a template into text and action tokens as Go's text/template lexer does for `${ }`:
- * `${-` / `-}` trim the whitespace next to them, `${/* … *\/}` is a comment.
+ * Splits a template into text and action tokens as Go's text/template lexer does, with `delims`
+ * (default Fleet's `${ }`): `${-` / `-}` trim the whitespace next to them, `${/* … *\/}` is a comment.
  */
-export function lexTemplate(src: string): Token[] {
+export function lexTemplate(src: string, delims: TemplateDelimiters = FLEET_DELIMITERS): Token[] {
+  const { left, right } = delims;
+  if (!left || !right) throw new TemplateError('template delimiters must not be empty');
   const tokens: Token[] = [];
   let pos = 0;
   let trimNextText = false;
   while (pos < src.length) {
-    const open = src.indexOf(LEFT_DELIM, pos);
+    const open = src.indexOf(left, pos);
     let text = open < 0 ? src.slice(pos) : src.slice(pos, open);
     if (trimNextText) text = text.replace(/^[ \t\r\n]+/, '');
-    const leftTrim = open >= 0 && src[open + 2] === '-' && SPACE.test(src[open + 3] ?? '');
+    const leftTrim = open >= 0 && src[open + left.length] === '-' && SPACE.test(src[open + left.length + 1] ?? '');
     if (leftTrim) text = text.replace(/[ \t\r\n]+$/, '');
     if (text) tokens.push({ type: 'text', value: text, spaceBefore: false, pos });
     if (open < 0) break;
-    const start = open + LEFT_DELIM.length + (leftTrim ? 2 : 0);
-    const comment = skipComment(src, start);
+    const start = open + left.length + (leftTrim ? 2 : 0);
+    const comment = skipComment(src, start, right);
     if (comment !== undefined) {
       pos = comment.end;
       trimNextText = comment.trim;
       continue;
     }
-    tokens.push({ type: 'open', value: LEFT_DELIM, spaceBefore: false, pos: open });
-    const action = lexAction(src, start, tokens);
+    tokens.push({ type: 'open', value: left, spaceBefore: false, pos: open });
+    const action = lexAction(src, start, right, tokens);
     pos = action.end;
     trimNextText = action.trim;
   }
   return tokens;
 }
 
-function skipComment(src: string, start: number): { end: number; trim: boolean } | undefined {
+function skipComment(src: string, start: number, right: string): { end: number; trim: boolean } | undefined {
   // Go accepts a comment only right after the delimiter (and its trim marker).
   if (!src.startsWith('/*', start)) return undefined;
   const close = src.indexOf('*/', start + 2);
   if (close < 0) throw new TemplateError('unclosed comment');
   let q = close + 2;
   let trim = false;
-  if (src.startsWith(' -' + RIGHT_DELIM, q)) {
+  if (src.startsWith(' -' + right, q)) {
     trim = true;
     q += 2;
   }
-  if (src[q] !== RIGHT_DELIM) throw new TemplateError('comment ends before closing delimiter');
-  return { end: q + 1, trim };
+  if (!src.startsWith(right, q)) throw new TemplateError('comment ends before closing delimiter');
+  return { end: q + right.length, trim };
 }
 
-function lexAction(src: string, start: number, out: Token[]): { end: number; trim: boolean } {
+function lexAction(src: string, start: number, right: string, out: Token[]): { end: number; trim: boolean } {
   let p = start;
   let space = false;
   const push = (type: TokenType, value: string, at: number): void => {
@@ -94,17 +97,17 @@ function lexAction(src: string, start: number, out: Token[]): { end: number; tri
       // ` -}` closes the action and trims the text after it.
       let q = p;
       while (SPACE.test(src[q] ?? '')) q++;
-      if (src[q] === '-' && src[q + 1] === RIGHT_DELIM) {
-        out.push({ type: 'close', value: RIGHT_DELIM, spaceBefore: true, pos: q });
-        return { end: q + 2, trim: true };
+      if (src[q] === '-' && src.startsWith(right, q + 1)) {
+        out.push({ type: 'close', value: right, spaceBefore: true, pos: q });
+        return { end: q + 1 + right.length, trim: true };
       }
       space = true;
       p = q;
       continue;
     }
-    if (c === RIGHT_DELIM) {
-      push('close', RIGHT_DELIM, p);
-      return { end: p + 1, trim: false };
+    if (src.startsWith(right, p)) {
+      push('close', right, p);
+      return { end: p + right.length, trim: false };
     }
     if (c === '|') push('pipe', c, p++);
     else if (c === '(') push('lparen', c, p++);

@@ -1,10 +1,16 @@
 import type { Command, Operand, Pipeline, TemplateNode } from './template.ast.js';
 import { TemplateError } from './template.error.js';
 import { lexTemplate, type Token } from './template.lexer.js';
+import { FLEET_DELIMITERS, type TemplateDelimiters } from './template.types.js';
 
-/** Parses a `${ }` template. Unknown functions are parse errors, as in Go. */
-export function parseTemplate(src: string, isFunction: (name: string) => boolean, maxDepth: number): TemplateNode[] {
-  const parser = new Parser(lexTemplate(src), isFunction, maxDepth);
+/** Parses a template (default delimiters Fleet's `${ }`). Unknown functions are parse errors, as in Go. */
+export function parseTemplate(
+  src: string,
+  isFunction: (name: string) => boolean,
+  maxDepth: number,
+  delims: TemplateDelimiters = FLEET_DELIMITERS,
+): TemplateNode[] {
+  const parser = new Parser(lexTemplate(src, delims), isFunction, maxDepth, delims.right);
   const { list, end } = parser.list(0);
   if (end) throw new TemplateError(`unexpected {{${end}}}`);
   return list;
@@ -19,6 +25,7 @@ class Parser {
     private readonly tokens: Token[],
     private readonly isFunction: (name: string) => boolean,
     private readonly maxDepth: number,
+    private readonly rightDelim: string,
   ) {}
 
   /** Parses nodes until `${ end }`, `${ else … }` or the end of input; returns which stopped it. */
@@ -175,7 +182,7 @@ class Parser {
 
   private expect(type: Token['type']): Token {
     const t = this.next();
-    if (t.type !== type) throw new TemplateError(`unexpected ${JSON.stringify(t.value)}, expected ${type === 'close' ? 'closing }' : type}`);
+    if (t.type !== type) throw new TemplateError(`unexpected ${JSON.stringify(t.value)}, expected ${type === 'close' ? `closing ${this.rightDelim}` : type}`);
     return t;
   }
 }

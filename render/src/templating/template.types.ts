@@ -20,6 +20,20 @@ export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = {
   maxDepth: 100,
 };
 
+/** The strings that open and close an action. */
+export interface TemplateDelimiters {
+  /** Opens an action, e.g. `${` (Fleet) or `{{` (Go's default, BundleSet templates). */
+  left: string;
+  /** Closes an action, e.g. `}` (Fleet) or `}}`. */
+  right: string;
+}
+
+/** Fleet's delimiters: `{ }` would clash with YAML flow mappings in fleet.yaml. The engine's default. */
+export const FLEET_DELIMITERS: Readonly<TemplateDelimiters> = Object.freeze({ left: '${', right: '}' });
+
+/** Go text/template's own delimiters, as Argo CD ApplicationSet templates use them. */
+export const GO_DELIMITERS: Readonly<TemplateDelimiters> = Object.freeze({ left: '{{', right: '}}' });
+
 /** A template function: receives evaluated arguments (a piped value comes last, as in Go). */
 export type TemplateFunction = (...args: unknown[]) => unknown;
 
