@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParamSet } from '../generators/generator.types.js';
 import { BundleTemplateError, isBundleTemplateError } from './bundle-template.error.js';
 import type { BundleTemplate } from './bundle-template.types.js';
-import { renderBundleTemplate } from './render-bundle-template.js';
+import { renderBundleTemplate, renderTemplateStrings } from './render-bundle-template.js';
 
 const params: ParamSet = {
   cluster: { name: 'Edge_01', labels: { env: 'prod', region: 'eu-west' } },
@@ -131,6 +131,14 @@ describe('renderBundleTemplate', () => {
     it('two keys that come out the same are InvalidOutput', () => {
       expect(fail({ ...base, labels: { '{{ .a }}': 'x', b: 'y' } }, { ...params, a: 'b' })).toMatchObject({ reason: 'InvalidOutput', field: 'template.labels.b' });
     });
+  });
+
+  it('renderTemplateStrings renders any spec under the field given, without the bundle checks', () => {
+    const spec = { gitFiles: { path: 'clusters/{{ .cluster.labels.region }}/*.yaml', depth: 2 } };
+    expect(renderTemplateStrings(spec, params, { paramSetIndex: 1, field: 'generators[0].matrix.generators[1]' })).toEqual({ gitFiles: { path: 'clusters/eu-west/*.yaml', depth: 2 } });
+    expect(() => renderTemplateStrings({ p: '{{ .nope }}' }, params, { paramSetIndex: 1, field: 'generators[1]' })).toThrow(
+      'generators[1].p: map has no entry for key "nope" (at .nope) (parameter set 1)',
+    );
   });
 
   describe('bounds', () => {

@@ -31,13 +31,7 @@ export function renderBundleTemplate(template: BundleTemplate, params: ParamSet,
   const root = opts.field ?? 'template';
   const limits = { ...DEFAULT_TEMPLATE_WALK_LIMITS, ...opts.limits };
   const { paramSetIndex } = opts;
-  const rendered = mapTemplateStrings(
-    template,
-    root,
-    (text, field, budget) => renderString(text, params, field, budget, paramSetIndex),
-    limits,
-    paramSetIndex,
-  );
+  const rendered = renderTemplateStrings(template, params, { ...opts, field: root });
   const parsed = generatedBundleSpecSchema.safeParse(rendered);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -52,6 +46,19 @@ export function renderBundleTemplate(template: BundleTemplate, params: ParamSet,
     throw new BundleTemplateError('OutputTooLarge', `rendered bundle is ${size} bytes, more than ${limits.maxOutputChars}`, root, paramSetIndex);
   }
   return spec;
+}
+
+/**
+ * The walk of renderBundleTemplate without the bundle checks: a copy of `value` with every string
+ * (map keys included) rendered over `params`, for any spec whose strings are BundleSet templates
+ * (e.g. a generator's spec interpolated with an earlier generator's parameters). Throws
+ * BundleTemplateError `TemplateFailed`, `OutputTooLarge` or `InvalidOutput` (a non-JSON value,
+ * a `__proto__` key, two keys rendering the same).
+ */
+export function renderTemplateStrings<T>(value: T, params: ParamSet, opts: RenderBundleTemplateOptions): T {
+  const limits = { ...DEFAULT_TEMPLATE_WALK_LIMITS, ...opts.limits };
+  const visit = (text: string, field: string, budget: number): string => renderString(text, params, field, budget, opts.paramSetIndex);
+  return mapTemplateStrings(value, opts.field ?? 'template', visit, limits, opts.paramSetIndex) as T;
 }
 
 function renderString(text: string, params: ParamSet, field: string, budget: number, paramSetIndex: number): string {
