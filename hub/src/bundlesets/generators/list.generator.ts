@@ -3,18 +3,28 @@ import { z } from 'zod';
 import type { Generator, ParamSet } from './generator.types.js';
 import { listItemsAsMaps, parseParamFile } from './param-file.parser.js';
 
-const inlineSchema = z.strictObject({
-  elements: z.array(z.record(z.string(), z.unknown())),
-});
+const listSchema = z
+  .strictObject({
+    elements: z.array(z.record(z.string(), z.unknown())).optional(),
+    gitRepo: z.string().min(1).optional(),
+    file: z.string().min(1).optional(),
+    revision: z.string().min(1).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const fromGit = spec.gitRepo !== undefined || spec.file !== undefined || spec.revision !== undefined;
+    if (spec.elements !== undefined && fromGit) {
+      ctx.addIssue({ code: 'custom', message: 'set either elements, or gitRepo and file, not both' });
+    } else if (spec.elements === undefined && !fromGit) {
+      ctx.addIssue({ code: 'custom', message: 'needs either elements, or gitRepo and file (with an optional revision)' });
+    } else if (spec.elements === undefined) {
+      for (const key of ['gitRepo', 'file'] as const) {
+        if (spec[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required to read elements from a GitRepo file' });
+      }
+    }
+  });
 
-const fileSchema = z.strictObject({
-  gitRepo: z.string().min(1),
-  file: z.string().min(1),
-  revision: z.string().min(1).optional(),
-});
-
-/** `list`: literal `elements`, or a YAML/JSON list of maps in a GitRepo file. */
-export type ListSpec = z.infer<typeof inlineSchema> | z.infer<typeof fileSchema>;
+/** `list`: literal `elements`, or a YAML/JSON list of maps in a GitRepo file (`gitRepo`, `file`, optional `revision`). */
+export type ListSpec = z.infer<typeof listSchema>;
 
 /**
  * The `list` generator (argo-cd `list.go`, goTemplate mode): each element,
@@ -24,13 +34,11 @@ export type ListSpec = z.infer<typeof inlineSchema> | z.infer<typeof fileSchema>
  */
 export const listGenerator: Generator<ListSpec> = {
   kind: 'list',
-  schema: z.union([inlineSchema, fileSchema], {
-    error: 'needs either elements, or gitRepo and file (with an optional revision)',
-  }),
+  schema: listSchema,
   async generate(spec, ctx): Promise<ParamSet[]> {
-    if ('elements' in spec) return spec.elements.map((element) => ({ ...element }));
-    const tree = await ctx.gitTree(spec.gitRepo, spec.revision);
-    const parsed = parseParamFile(await tree.readFile(spec.file), spec.file);
-    return listItemsAsMaps(parsed, spec.file);
+    if (spec.elements) return spec.elements.map((element) => ({ ...element }));
+    const [gitRepo, file] = [spec.gitRepo!, spec.file!];
+    const tree = await ctx.gitTree(gitRepo, spec.revision);
+    return listItemsAsMaps(parseParamFile(await tree.readFile(file), file), file);
   },
 };
