@@ -1,5 +1,4 @@
 import { matchesSelector, type LabelSelector } from '@flotilla/core';
-import { z } from 'zod';
 
 import { labelSelectorSchema } from '../../platform/http/common.schemas.js';
 import type { ParamSet } from './generator.types.js';
