@@ -21,7 +21,9 @@ export interface MatrixSpec {
  * `{{ .path.basename }}`); a first set that is empty interpolates nothing,
  * as argo-cd. Each pair is deep-merged and on a conflicting leaf the
  * **first** child's value wins (argo-cd merges the second, then the first
- * with override).
+ * with override). The whole second child is interpolated, nested children
+ * included (as argo-cd), so a nested matrix's own `{{ }}` references must
+ * resolve against the outer first child's set too.
  */
 export function createMatrixGenerator(children: GeneratorSet, unknownHint = ''): Generator<MatrixSpec> {
   const schema = z.strictObject({
