@@ -7,7 +7,9 @@ export type GeneratorErrorReason =
   | 'GitFileInvalid'
   | 'TemplateFailed'
   | 'TooManyParameterSets'
-  | 'MergeKeyMissing';
+  | 'MergeKeyMissing'
+  /** Two parameter sets of one merge child share their merge-key values (argo-cd `ErrNonUniqueParamSets`). */
+  | 'MergeKeyNotUnique';
 
 /**
  * A generator's failure: the BundleSet's evaluation stops and changes

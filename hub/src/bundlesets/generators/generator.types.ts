@@ -71,7 +71,8 @@ export interface Generator<S = unknown> {
   readonly schema: z.ZodType<S>;
   /**
    * The parameter sets for `spec`. `field` is the spec's path in the
-   * BundleSet (`generators[0].matrix.generators[1]`), for error messages.
+   * BundleSet, its kind key included (`generators[0].matrix.generators[1].gitFiles`),
+   * for error messages; a generator names sub-fields under it (`….files[0].path`).
    */
   generate(spec: S, ctx: GeneratorContext, field: string): Promise<ParamSet[]>;
 }
