@@ -14,6 +14,7 @@ const HUB_LAYERS = [
   ['delivery'],
   ['registration', 'bundles'],
   ['clusters', 'status', 'rendering', 'gitrepos'],
+  ['bundlesets'],
   ['api', 'gateway'],
 ];
 const hubLayerZones = HUB_LAYERS.flatMap((layer, i) =>

@@ -6,6 +6,8 @@ import { ClustersModule } from './clusters/clusters.module.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { GitReposModule } from './gitrepos/gitrepos.module.js';
 import { GitSyncModule } from './gitrepos/sync/git-sync.module.js';
+import { BundleSetsModule } from './bundlesets/bundlesets.module.js';
+import { BundleSetEvaluationModule } from './bundlesets/evaluation/bundleset-evaluation.module.js';
 import { ConfigModule } from './platform/config/config.module.js';
 import type { HubConfig } from './platform/config/config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -31,9 +33,9 @@ export class AppModule {
         }),
         // Health, readiness and metrics routes in every role (a render-only process still answers probes).
         ApiModule,
-        ...(config.roles.has('api') ? [RegistrationModule, ClustersModule, BundlesModule, GitReposModule, StatusModule] : []),
+        ...(config.roles.has('api') ? [RegistrationModule, ClustersModule, BundlesModule, GitReposModule, BundleSetsModule, StatusModule] : []),
         ...(config.roles.has('gateway') ? [GatewayModule] : []),
-        ...(config.roles.has('render') ? [RenderingModule, GitSyncModule] : []),
+        ...(config.roles.has('render') ? [RenderingModule, GitSyncModule, BundleSetEvaluationModule] : []),
       ],
     };
   }

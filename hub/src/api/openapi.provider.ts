@@ -5,10 +5,11 @@ import { registerStatusPaths } from '../status/status.api.js';
 import { registerRegistrationTokenPaths } from '../registration/registration-token.api.js';
 import { registerApiTokenPaths } from './api-token.api.js';
 import { buildOpenApiDocument } from '../platform/http/openapi.document.js';
+import { registerBundleSetPaths } from '../bundlesets/bundleset.api.js';
 
 export const OPENAPI_DOCUMENT = Symbol('OPENAPI_DOCUMENT');
 
 export const openApiProvider = {
   provide: OPENAPI_DOCUMENT,
-  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths, registerBundlePaths, registerGitRepoPaths, registerStatusPaths]),
+  useFactory: () => buildOpenApiDocument([registerClusterPaths, registerRegistrationTokenPaths, registerApiTokenPaths, registerBundlePaths, registerGitRepoPaths, registerBundleSetPaths, registerStatusPaths]),
 };

@@ -11,8 +11,12 @@ import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import type { BundleTarget } from '../target/bundle-target.js';
 import { encodeSourceFiles } from './bundle-source.codec.js';
 
-/** Who a bundle belongs to: the bundle API (null), or the GitRepo it was discovered in. */
-export type BundleOwner = { gitRepoId: string; gitPath: string } | null;
+/**
+ * Who a bundle belongs to: the bundle API (null), the GitRepo it was
+ * discovered in, or the BundleSet that generated it (with the spec it was
+ * generated from, kept for the BundleSet's diffs).
+ */
+export type BundleOwner = { gitRepoId: string; gitPath: string } | { bundleSetId: string; generatedSpec: Prisma.InputJsonValue } | null;
 
 /** A bundle directory to store: what discovery read, plus settings its owner imposes on its fleet.yaml. */
 export interface SourceBundle {
@@ -45,10 +49,19 @@ export class SourceBundleWriter {
     const sourceId = bundle.overrides && Object.keys(bundle.overrides).length
       ? `sha256:${createHash('sha256').update(`${bundle.source.digest}\0${JSON.stringify(bundle.overrides)}`).digest('hex')}`
       : bundle.source.digest;
-    const current = await this.prisma.bundle.findUnique({ where: { name }, select: { id: true, sourceId: true, targets: true, gitRepoId: true, gitPath: true } });
+    const current = await this.prisma.bundle.findUnique({
+      where: { name },
+      select: { id: true, sourceId: true, targets: true, gitRepoId: true, gitPath: true, bundleSetId: true, generatedSpec: true },
+    });
     assertOwner(name, current, bundle.owner);
-    const ownerPath = bundle.owner?.gitPath ?? null;
-    if (current && current.sourceId === sourceId && JSON.stringify(current.targets) === JSON.stringify(bundle.targets) && current.gitPath === ownerPath) {
+    const owner = ownerColumns(bundle.owner);
+    if (
+      current &&
+      current.sourceId === sourceId &&
+      JSON.stringify(current.targets) === JSON.stringify(bundle.targets) &&
+      current.gitPath === owner.gitPath &&
+      JSON.stringify(current.generatedSpec) === JSON.stringify(bundle.owner && 'generatedSpec' in bundle.owner ? bundle.owner.generatedSpec : null)
+    ) {
       return { id: current.id, created: false, changed: false };
     }
     const content = encodeSourceFiles(bundle.source.files);
@@ -60,15 +73,14 @@ export class SourceBundleWriter {
     });
     const { id, created } = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`flotilla:bundle:${name}`}, 0))`;
-      const existing = await tx.bundle.findUnique({ where: { name }, select: { sourceId: true, gitRepoId: true } });
+      const existing = await tx.bundle.findUnique({ where: { name }, select: { sourceId: true, gitRepoId: true, bundleSetId: true } });
       assertOwner(name, existing, bundle.owner);
       const data = {
         targets: bundle.targets as unknown as Prisma.InputJsonValue,
         options: {},
         revisionId: null,
         sourceId,
-        gitRepoId: bundle.owner?.gitRepoId ?? null,
-        gitPath: ownerPath,
+        ...owner,
         // Unchanged files keep their render state; new files render again.
         ...(existing?.sourceId === sourceId ? {} : { renderState: 'Rendering' as const, renderReason: '', renderMessage: '' }),
       };
@@ -94,13 +106,27 @@ export class SourceBundleWriter {
   }
 }
 
-/** A GitRepo's bundle is changed only by that GitRepo's syncs; an API bundle only through the API. */
-function assertOwner(name: string, existing: { gitRepoId: string | null } | null, owner: BundleOwner): void {
+function ownerColumns(owner: BundleOwner) {
+  return {
+    gitRepoId: owner && 'gitRepoId' in owner ? owner.gitRepoId : null,
+    gitPath: owner && 'gitPath' in owner ? owner.gitPath : null,
+    bundleSetId: owner && 'bundleSetId' in owner ? owner.bundleSetId : null,
+    generatedSpec: owner && 'generatedSpec' in owner ? owner.generatedSpec : Prisma.DbNull,
+  };
+}
+
+/** A GitRepo's or BundleSet's bundle is changed only by its owner; an API bundle only through the API. */
+function assertOwner(name: string, existing: { gitRepoId: string | null; bundleSetId: string | null } | null, owner: BundleOwner): void {
   if (!existing) return;
-  if (existing.gitRepoId && existing.gitRepoId !== owner?.gitRepoId) {
+  const mine = owner && 'gitRepoId' in owner ? existing.gitRepoId === owner.gitRepoId : owner && 'bundleSetId' in owner ? existing.bundleSetId === owner.bundleSetId : false;
+  if (mine) return;
+  if (existing.gitRepoId) {
     throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" comes from a GitRepo: change it in Git (or delete the GitRepo)`, { field: 'name' });
   }
-  if (!existing.gitRepoId && owner) {
-    throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" already exists and was not made from this GitRepo: rename one of them`, { field: 'name' });
+  if (existing.bundleSetId) {
+    throw new DomainError('BundleOwnedByBundleSet', `bundle "${name}" is generated by a BundleSet: change the BundleSet (or delete it)`, { field: 'name' });
+  }
+  if (owner) {
+    throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" already exists and was not made by this ${'gitRepoId' in owner ? 'GitRepo' : 'BundleSet'}: rename one of them`, { field: 'name' });
   }
 }

@@ -8,6 +8,7 @@ import { assertValidSelector } from '../target/label.validation.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterService, type ClusterView } from './cluster.service.js';
 import { assertGroupUnused } from './cluster-group-usage.js';
+import { requestBundleSetEvaluation } from '../database/bundleset-inputs.js';
 
 export interface ClusterGroupInput {
   name: string;
@@ -40,6 +41,7 @@ export class ClusterGroupService {
         data: { name: input.name, description: input.description ?? '', selector: input.selector as Prisma.InputJsonValue },
       });
       // Bundles may target the group by name.
+      await requestBundleSetEvaluation(this.prisma, { clusters: true });
       await this.fanout.reconcileAll();
       return this.withMembers(row);
     } catch (error) {
@@ -85,6 +87,7 @@ export class ClusterGroupService {
           ...(input.selector !== undefined ? { selector: input.selector as Prisma.InputJsonValue } : {}),
         },
       });
+      await requestBundleSetEvaluation(this.prisma, { clusters: true });
       await this.fanout.reconcileAll();
       return this.withMembers(row);
     } catch (error) {
@@ -100,6 +103,7 @@ export class ClusterGroupService {
     await assertGroupUnused(this.prisma, current.name, 'delete');
     const result = await this.prisma.clusterGroup.deleteMany({ where: { id } });
     if (result.count === 0) throw notFound(id);
+    await requestBundleSetEvaluation(this.prisma, { clusters: true });
     await this.fanout.reconcileAll();
   }
 

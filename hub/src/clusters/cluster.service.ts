@@ -9,6 +9,7 @@ import { markFanout } from '../delivery/fanout-marker.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { selectorCondition } from './cluster-selector.sql.js';
+import { requestBundleSetEvaluation } from '../database/bundleset-inputs.js';
 
 /** Filters of the cluster list; all given ones must hold. */
 export interface ClusterFilter {
@@ -126,6 +127,8 @@ export class ClusterService {
   async deregister(id: string): Promise<void> {
     const result = await this.prisma.cluster.deleteMany({ where: { id } });
     if (result.count === 0) throw notFound(id);
+    // A `clusters` generator's clusters changed.
+    await requestBundleSetEvaluation(this.prisma, { clusters: true });
     await this.events.publish({ type: 'credential-revoked', clusterId: id });
   }
 }

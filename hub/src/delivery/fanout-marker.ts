@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
+import { requestBundleSetEvaluation } from '../database/bundleset-inputs.js';
 import type { Db } from './desired-generation.js';
 
 /** The tables whose rows carry a fan-out marker (`fanout_requested_at`). */
@@ -16,6 +17,8 @@ export type MarkedTable = 'bundles' | 'clusters';
 export async function markFanout(db: Db, table: MarkedTable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.$executeRaw`UPDATE ${Prisma.raw(table)} SET fanout_requested_at = now() WHERE id = ANY(${[...ids]}::uuid[])`;
+  // A cluster that joined or changed labels may change what a `clusters` generator yields.
+  if (table === 'clusters') await requestBundleSetEvaluation(db, { clusters: true });
 }
 
 /** Marks every bundle (a change that may retarget any of them, such as a cluster group's). */

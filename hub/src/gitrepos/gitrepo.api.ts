@@ -49,6 +49,7 @@ export const putGitRepoBody = z
     targetNamespace: z.string().max(63).regex(/^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default(''),
     keepResources: z.boolean().default(false),
     correctDrift: z.boolean().default(false),
+    sourceOnly: z.boolean().default(false).meta({ description: 'Fetch only: make no bundles of its own (a source for BundleSets)' }),
   })
   .refine((b) => !(b.branch && b.revision), { message: 'give branch or revision, not both', path: ['revision'] })
   .refine((b) => {
@@ -84,6 +85,7 @@ const gitRepoSchema = z
     targetNamespace: z.string(),
     keepResources: z.boolean(),
     correctDrift: z.boolean(),
+    sourceOnly: z.boolean(),
     status: z.object({
       ready: z.boolean(),
       reason: z.string().meta({ description: 'Ready, Pending, Paused, Rendering, FetchFailed, AuthFailed, RevisionNotFound, PathNotFound, RenderFailed, …' }),

@@ -35,6 +35,7 @@ export interface GitRepoView {
   targetNamespace: string;
   keepResources: boolean;
   correctDrift: boolean;
+  sourceOnly: boolean;
   status: {
     ready: boolean;
     reason: string;
@@ -116,6 +117,7 @@ export class GitRepoService implements OnApplicationBootstrap {
       targetNamespace: input.targetNamespace,
       keepResources: input.keepResources,
       correctDrift: input.correctDrift,
+      sourceOnly: input.sourceOnly,
       ...sealed,
       // Any change is worth a sync now (a new URL, ref, path, targets or resumed pause).
       syncRequestedAt: new Date(),
@@ -201,6 +203,7 @@ export class GitRepoService implements OnApplicationBootstrap {
       targetNamespace: r.targetNamespace,
       keepResources: r.keepResources,
       correctDrift: r.correctDrift,
+      sourceOnly: r.sourceOnly,
       status: {
         ...condition,
         commit: r.commit ? { sha: r.commit, message: r.commitMessage, author: r.commitAuthor, time: r.commitTime?.toISOString() ?? null } : null,

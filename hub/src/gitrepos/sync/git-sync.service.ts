@@ -4,6 +4,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { SourceBundleWriter } from '../../bundles/source-bundle.writer.js';
 import { PrismaService } from '../../database/prisma.service.js';
 import { advanceRenderedCommit } from '../../database/rendered-commit.js';
+import { requestBundleSetEvaluation } from '../../database/bundleset-inputs.js';
 import { HUB_CONFIG } from '../../platform/config/config.module.js';
 import type { HubConfig } from '../../platform/config/config.js';
 import { isDomainError } from '../../platform/errors/domain-error.js';
@@ -85,6 +86,8 @@ export class GitSyncService {
       });
       // Bundles the commit did not change are rendered already: the commit may be wholly rendered now.
       await advanceRenderedCommit(this.prisma, { gitRepoId: id });
+      // BundleSets reading this GitRepo evaluate the new commit.
+      await requestBundleSetEvaluation(this.prisma, { gitRepo: repo.name });
       return 'synced';
     } catch (error) {
       const failure = asSyncFailure(error);
@@ -97,6 +100,11 @@ export class GitSyncService {
 
   /** Writes the commit's bundles and deletes the ones that left Git; returns what it could not do. */
   private async apply(repo: Repo, dir: string): Promise<{ issues: SyncIssue[]; failures: string[] }> {
+    if (repo.sourceOnly) {
+      // A source for BundleSets: the commit is recorded, no bundle is discovered (any it made before go).
+      await this.bundles.delete({ gitRepoId: repo.id });
+      return { issues: [], failures: [] };
+    }
     const paths = repo.paths as string[];
     let found: Awaited<ReturnType<typeof discoverBundles>>;
     try {

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRenderError, readBundle, resolveLimits, type BundleSource, type FleetYaml } from '@flotilla/render';
+import { GitTreeUnavailable } from '../../gitrepos/git/git-tree.reader.js';
+import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
+import { EvaluationError } from './bundleset.types.js';
+import type { EvaluationInputs } from './generator-context.js';
+
+/** A generated bundle ready for SourceBundleWriter: the directory's files and the template's settings over its fleet.yaml. */
+export interface GeneratedSource {
+  commit: string;
+  source: BundleSource;
+  overrides: Partial<FleetYaml>;
+}
+
+/**
+ * Reads each generated bundle's directory from its GitRepo's commit (once per
+ * GitRepo, commit and path in a run: a matrix of clusters × directories reads
+ * each directory once) and lays the template's settings over its fleet.yaml.
+ */
+export class BundleSources {
+  private readonly sources = new Map<string, Promise<BundleSource>>();
+
+  constructor(private readonly inputs: EvaluationInputs) {}
+
+  async forSpec(spec: GeneratedBundleSpec): Promise<GeneratedSource> {
+    const repo = await this.inputs.gitRepo(spec.gitRepo, spec.revision).catch((error: Error) => {
+      throw new EvaluationError('SourceFailed', `bundle ${spec.name}: ${error.message}`, { field: 'template.gitRepo' }, { cause: error });
+    });
+    const key = `${repo.id}\0${repo.commit}\0${spec.path}`;
+    let source = this.sources.get(key);
+    if (!source) {
+      source = this.read(repo.id, repo.commit, spec.path);
+      this.sources.set(key, source);
+    }
+    const read = await source.catch((error: Error) => {
+      throw new EvaluationError('SourceFailed', `bundle ${spec.name} (${spec.gitRepo}:${spec.path}): ${error.message}`, { field: 'template.path', ...renderLocation(error) }, { cause: error });
+    });
+    return { commit: repo.commit, source: read, overrides: overridesOf(spec, read.fleetYaml) };
+  }
+
+  private async read(cacheKey: string, commit: string, path: string): Promise<BundleSource> {
+    const dir = await mkdtemp(join(tmpdir(), 'flotilla-bundleset-'));
+    try {
+      await this.inputs.git.extract(cacheKey, commit, path, dir);
+      return await readBundle(dir, path, { limits: resolveLimits() });
+    } catch (error) {
+      if (error instanceof GitTreeUnavailable) throw new Error(`${path} is not a directory of commit ${commit.slice(0, 12)}`, { cause: error });
+      throw error;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The template's settings win over the directory's fleet.yaml; helm values merge (template's keys win), valuesFiles add up. */
+export function overridesOf(spec: GeneratedBundleSpec, fleetYaml: FleetYaml): Partial<FleetYaml> {
+  const out: Partial<FleetYaml> = {};
+  if (spec.namespace) out.namespace = spec.namespace;
+  if (spec.helm && (spec.helm.values || spec.helm.valuesFiles)) {
+    out.helm = {
+      ...fleetYaml.helm,
+      ...(spec.helm.values ? { values: deepMerge(fleetYaml.helm?.values ?? {}, spec.helm.values) } : {}),
+      ...(spec.helm.valuesFiles ? { valuesFiles: [...(fleetYaml.helm?.valuesFiles ?? []), ...spec.helm.valuesFiles] } : {}),
+    };
+  }
+  if (spec.options.keepResources) out.keepResources = true;
+  if (spec.options.correctDrift) out.correctDrift = { ...fleetYaml.correctDrift, enabled: true };
+  return out;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] = isMap(prev) && isMap(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function renderLocation(error: Error): { file?: string; line?: number } {
+  if (!isRenderError(error)) return {};
+  return { ...(error.location.file ? { file: error.location.file } : {}), ...(error.location.line ? { line: error.location.line } : {}) };
+}

@@ -1,0 +1,114 @@
+import type { LabelSelector, Labels } from '@flotilla/core';
+import type { PrismaService } from '../../database/prisma.service.js';
+import { GitTreeReader, GitTreeUnavailable } from '../../gitrepos/git/git-tree.reader.js';
+import { GeneratorError } from '../generators/generator.error.js';
+import type { GeneratorCluster, GeneratorContext, GitTree } from '../generators/generator.types.js';
+import { interpolateStrings } from '../template/interpolate-strings.js';
+
+/** Most parameter sets one BundleSet may yield. */
+export const MAX_PARAM_SETS = 100_000;
+
+/** A GitRepo as an evaluation reads it: its cache key and the commit its last sync fetched. */
+export interface ResolvedGitRepo {
+  id: string;
+  name: string;
+  commit: string;
+}
+
+/**
+ * The GeneratorContext of one evaluation, read from PostgreSQL and the git
+ * cache once and memoised: every generator of the run (and the bundle
+ * sources after it) sees the same clusters and the same commits, so a run is
+ * consistent even while clusters register or a GitRepo syncs.
+ */
+export class EvaluationInputs implements GeneratorContext {
+  readonly maxParamSets = MAX_PARAM_SETS;
+  private clusterList?: Promise<GeneratorCluster[]>;
+  private groupMap?: Promise<Map<string, LabelSelector>>;
+  private readonly repos = new Map<string, Promise<ResolvedGitRepo>>();
+  private readonly trees = new Map<string, Promise<GitTree>>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    readonly git: GitTreeReader,
+  ) {}
+
+  clusters(): Promise<readonly GeneratorCluster[]> {
+    this.clusterList ??= this.prisma.cluster
+      .findMany({ select: { id: true, name: true, labels: true }, orderBy: { name: 'asc' } })
+      .then((rows) => rows.map((r) => ({ id: r.id, name: r.name, labels: r.labels as Labels })));
+    return this.clusterList;
+  }
+
+  groups(): Promise<ReadonlyMap<string, LabelSelector>> {
+    this.groupMap ??= this.prisma.clusterGroup
+      .findMany({ select: { name: true, selector: true } })
+      .then((rows) => new Map(rows.map((g) => [g.name, g.selector as LabelSelector])));
+    return this.groupMap;
+  }
+
+  /** The GitRepo named `name` and the commit to read: `revision` when given (it must be in the cache), else its fetched commit. */
+  gitRepo(name: string, revision?: string): Promise<ResolvedGitRepo> {
+    const key = `${name}\0${revision ?? ''}`;
+    let found = this.repos.get(key);
+    if (!found) {
+      found = this.resolveRepo(name, revision);
+      this.repos.set(key, found);
+    }
+    return found;
+  }
+
+  gitTree(name: string, revision?: string): Promise<GitTree> {
+    const key = `${name}\0${revision ?? ''}`;
+    let tree = this.trees.get(key);
+    if (!tree) {
+      tree = this.readTree(name, revision);
+      this.trees.set(key, tree);
+    }
+    return tree;
+  }
+
+  interpolate<T>(spec: T, params: Readonly<Record<string, unknown>>, field: string): T {
+    return interpolateStrings(spec, params, field);
+  }
+
+  private async resolveRepo(name: string, revision?: string): Promise<ResolvedGitRepo> {
+    const repo = await this.prisma.gitRepo.findUnique({ where: { name }, select: { id: true, name: true, commit: true } });
+    if (!repo) throw new GeneratorError('GitRepoNotFound', `GitRepo "${name}" does not exist`);
+    if (!revision && !repo.commit) throw new GeneratorError('GitUnavailable', `GitRepo "${name}" has not fetched a commit yet`);
+    try {
+      const commit = revision ? await this.git.resolve(repo.id, revision) : repo.commit;
+      return { id: repo.id, name: repo.name, commit };
+    } catch (error) {
+      if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitUnavailable', `GitRepo "${name}": ${error.message}`, {}, { cause: error });
+      throw error;
+    }
+  }
+
+  private async readTree(name: string, revision?: string): Promise<GitTree> {
+    const repo = await this.gitRepo(name, revision);
+    let listed;
+    try {
+      listed = await this.git.tree(repo.id, repo.commit);
+    } catch (error) {
+      if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitUnavailable', `GitRepo "${name}": ${error.message}`, {}, { cause: error });
+      throw error;
+    }
+    const files = new Set(listed.files);
+    const git = this.git;
+    return {
+      commit: repo.commit,
+      directories: () => listed.directories,
+      files: () => listed.files,
+      async readFile(path: string): Promise<Buffer> {
+        if (!files.has(path)) throw new GeneratorError('GitFileUnreadable', `${path} is not a file of GitRepo "${name}" at ${repo.commit.slice(0, 12)}`, { file: path });
+        try {
+          return await git.readFile(repo.id, repo.commit, path);
+        } catch (error) {
+          if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitFileUnreadable', error.message, { file: path }, { cause: error });
+          throw error;
+        }
+      },
+    };
+  }
+}
