@@ -1,13 +1,14 @@
 import { isRenderError } from '@flotilla/render';
 import { UsageError } from './args/usage.error.js';
 import { bundlesCommand } from './commands/bundles.command.js';
+import { bundlesetCommand } from './commands/bundleset.command.js';
 import { renderCommand } from './commands/render.command.js';
 import type { CliIo, Command } from './command.types.js';
 
 export type { CliIo } from './command.types.js';
 
 /** Every command, in `--help` order. */
-const COMMANDS: readonly Command[] = [renderCommand, bundlesCommand];
+const COMMANDS: readonly Command[] = [renderCommand, bundlesCommand, bundlesetCommand];
 
 const HELP = `Usage: flotilla <command> [options]
 

@@ -1,10 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../support/agent-client.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { createRepo, type TestRepo } from '../support/git-server.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
+import { repoPath } from '../support/paths.ts';
 
 /**
  * BundleSets on a real hub, PostgreSQL, Redis and git (issue #12): generated
@@ -282,5 +287,59 @@ describe('BundleSet deletion', () => {
     expect((await hub.api('DELETE', '/api/v1/bundlesets/kept')).status).toBe(204);
     expect(await bundlesOf('kept')).toEqual([]);
     expect((await hub.api('GET', '/api/v1/bundlesets/kept')).status).toBe(404);
+  });
+});
+
+describe('flotilla bundleset preview', () => {
+  const flotilla = (args: string[], token = hub.adminToken) => {
+    const r = spawnSync(process.execPath, [repoPath('cli/bin/flotilla.js'), 'bundleset', 'preview', ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FLOTILLA_HUB_URL: hub.httpUrl, FLOTILLA_TOKEN: token },
+      encoding: 'utf8',
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const file = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-bundleset-'));
+    const path = join(dir, 'set.yaml');
+    writeFileSync(path, text);
+    return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+
+  it('prints what a BundleSet file would create, and exits 0; a refused file exits 1 naming the field', async () => {
+    const before = await bundlesOf('cli');
+    const good = file(`generators:
+  - list:
+      elements: [{ app: web }, { app: db }]
+template:
+  name: cli-{{ .app }}
+  gitRepo: src
+  path: apps/{{ .app }}
+  targets: [{ clusterName: c-dev }]
+`);
+    try {
+      const r = flotilla([good.path]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('2 parameter set(s)\ncreate  cli-web → c-dev\ncreate  cli-db → c-dev\n');
+      expect(await bundlesOf('cli')).toEqual(before);
+    } finally {
+      good.dispose();
+    }
+    const bad = file('generators:\n  - teleport: {}\ntemplate: { name: x, gitRepo: src }\n');
+    try {
+      const r = flotilla([bad.path]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/refused it \(400\): body\.generators\.0/);
+    } finally {
+      bad.dispose();
+    }
+    const broken = file('generators: [\n');
+    try {
+      const r = flotilla([broken.path]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/set\.yaml:\d+: /);
+    } finally {
+      broken.dispose();
+    }
   });
 });

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../args/usage.error.js';
+import type { CliIo, Command } from '../command.types.js';
+
+/** Largest BundleSet file read (the hub's body limit is of the same order). */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+interface Preview {
+  paramSets: unknown[];
+  create: Array<{ name: string; clusters: string[] }>;
+  update: Array<{ name: string; clusters: string[]; diff: Array<{ op: string; path: string; value?: unknown }> }>;
+  delete: Array<{ name: string; clusters: string[] }>;
+  unchanged: string[];
+  skipped: { update: string[]; delete: string[] };
+  conflicts: Array<{ name: string; owner: string }>;
+  hold: { reason: string; message: string } | null;
+  error: { result: string; message: string } | null;
+}
+
+export const bundlesetCommand: Command = {
+  name: 'bundleset',
+  summary: 'preview what a BundleSet would create, update and delete (changing nothing)',
+  help: `Usage: flotilla bundleset preview <file> [options]
+
+Sends the BundleSet in <file> (YAML or JSON: generators, template, syncPolicy,
+and optionally name, to compare with that saved BundleSet) to the hub's
+POST /api/v1/bundlesets/preview and prints what an evaluation would do now:
+the bundles it would create, update (with the spec diff) and delete, the
+clusters each reaches, and why it would stop (an error, an empty result, a
+deletion waiting for approval). Nothing is changed.
+
+Options:
+      --hub URL        the hub's REST address (default $FLOTILLA_HUB_URL)
+      --token TOKEN    an API token (default $FLOTILLA_TOKEN)
+  -o, --output FORMAT  text (default) or json (the hub's answer)
+  -h, --help           this help
+
+Exit code: 0 the run would go ahead, 1 it would stop or the hub refused the
+file (the message names the field), 2 a bad command line.
+`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        hub: { type: 'string' },
+        token: { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(this.help);
+      return 0;
+    }
+    if (positionals[0] !== 'preview' || positionals.length !== 2) throw new UsageError('expected: preview <file>');
+    if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`--output must be text or json (got "${values.output}")`);
+    const hub = values.hub ?? process.env.FLOTILLA_HUB_URL;
+    const token = values.token ?? process.env.FLOTILLA_TOKEN;
+    if (!hub) throw new UsageError('no hub: pass --hub URL or set FLOTILLA_HUB_URL');
+    if (!token) throw new UsageError('no token: pass --token TOKEN or set FLOTILLA_TOKEN');
+    const file = positionals[1]!;
+    const text = await readFile(file, 'utf8');
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+      io.stderr.write(`flotilla bundleset: ${file} is over ${MAX_FILE_BYTES} bytes\n`);
+      return 1;
+    }
+    let body: unknown;
+    try {
+      body = parseYaml(text, { maxAliasCount: 100 });
+    } catch (error) {
+      const line = (error as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+      io.stderr.write(`flotilla bundleset: ${file}${line ? `:${line}` : ''}: ${(error as Error).message.split('\n')[0]}\n`);
+      return 1;
+    }
+    const res = await fetch(new URL('/api/v1/bundlesets/preview', hub), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json().catch(() => ({}))) as Preview & { error?: unknown; message?: string; field?: string };
+    if (!res.ok) {
+      io.stderr.write(`flotilla bundleset: ${file}: the hub refused it (${res.status}): ${answer.message ?? res.statusText}\n`);
+      return 1;
+    }
+    if (values.output === 'json') io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    else io.stdout.write(describe(answer));
+    return answer.error || answer.hold ? 1 : 0;
+  },
+};
+
+function describe(p: Preview): string {
+  const out: string[] = [`${p.paramSets.length} parameter set(s)`];
+  if (p.error) out.push(`would stop: ${p.error.result}: ${p.error.message}`);
+  if (p.hold) out.push(`would change nothing: ${p.hold.reason}: ${p.hold.message}`);
+  const reach = (clusters: string[]) => (clusters.length ? ` → ${clusters.join(', ')}` : ' → no cluster');
+  for (const c of p.create) out.push(`create  ${c.name}${reach(c.clusters)}`);
+  for (const u of p.update) {
+    out.push(`update  ${u.name}${reach(u.clusters)}`);
+    for (const op of u.diff) out.push(`          ${op.op} ${op.path}${'value' in op ? ` = ${JSON.stringify(op.value)}` : ''}`);
+  }
+  for (const d of p.delete) out.push(`delete  ${d.name}${reach(d.clusters)}`);
+  if (p.unchanged.length) out.push(`unchanged: ${p.unchanged.length}`);
+  if (p.skipped.update.length || p.skipped.delete.length) out.push(`not allowed by the policy: ${p.skipped.update.length} update(s), ${p.skipped.delete.length} deletion(s)`);
+  for (const c of p.conflicts) out.push(`conflict: ${c.name} is owned by ${c.owner}`);
+  return `${out.join('\n')}\n`;
+}
