@@ -123,14 +123,19 @@ describe('BundleSet evaluation', () => {
     expect(await hub.api('PUT', '/api/v1/bundles/web-c-dev', { resources: [], targets: [] })).toMatchObject({ status: 409, body: { error: 'BundleOwnedByBundleSet' } });
     expect((await hub.api('DELETE', '/api/v1/bundles/web-c-dev')).status).toBe(409);
 
-    // A directory added in Git reaches every cluster.
+    // A directory added in Git reaches every cluster; the bundles of the directories it did not change are not rewritten.
     const before = (await hub.api('GET', '/api/v1/bundlesets/apps')).body.status.evaluatedAt;
+    const touched = async () => (await query<{ updated_at: Date }>(hub.database.url, "SELECT updated_at FROM bundles WHERE name = 'web-c-dev'"))[0]!.updated_at.getTime();
+    const webWritten = await touched();
     await repo.writeFiles({ 'apps/api/api.yaml': cm('api') });
     const sha = await repo.commit('add api');
     await hub.api('POST', '/api/v1/gitrepos/src/refresh');
     await fetched(sha);
     await evaluated('apps', 'Evaluated', before);
     expect(await bundlesOf('apps')).toEqual(['api-c-dev', 'api-c-prod', 'db-c-dev', 'db-c-prod', 'web-c-dev', 'web-c-prod']);
+    expect(await touched()).toBe(webWritten);
+    const checkedAt = await query<{ commit: string }>(hub.database.url, "SELECT generated_spec->>'commit' AS commit FROM bundles WHERE name = 'web-c-dev'");
+    expect(checkedAt[0]!.commit).toBe(sha);
 
     // A cluster that registers gets its bundles; one that loses the label loses them.
     const staging = await cluster('c-stage', { env: 'stage' });

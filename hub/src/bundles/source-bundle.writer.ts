@@ -11,12 +11,8 @@ import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import type { BundleTarget } from '../target/bundle-target.js';
 import { encodeSourceFiles } from './bundle-source.codec.js';
 
-/**
- * Who a bundle belongs to: the bundle API (null), the GitRepo it was
- * discovered in, or the BundleSet that generated it (with the spec it was
- * generated from, kept for the BundleSet's diffs).
- */
-export type BundleOwner = { gitRepoId: string; gitPath: string } | { bundleSetId: string; generatedSpec: Prisma.InputJsonValue } | null;
+/** Who a bundle belongs to: the bundle API (null), or the GitRepo it was discovered in. (BundleSets write theirs in bulk: bundlesets/evaluation.) */
+export type BundleOwner = { gitRepoId: string; gitPath: string } | null;
 
 /** A bundle directory to store: what discovery read, plus settings its owner imposes on its fleet.yaml. */
 export interface SourceBundle {
@@ -44,33 +40,17 @@ export class SourceBundleWriter {
 
   /** Creates or replaces the bundle; `changed` is false when it already had this source and these targets. */
   async put(name: string, bundle: SourceBundle): Promise<{ id: string; created: boolean; changed: boolean }> {
-    const fleetYaml = { ...bundle.source.fleetYaml, ...bundle.overrides };
-    // Owner settings are part of what renders, so part of the source's identity.
-    const sourceId = bundle.overrides && Object.keys(bundle.overrides).length
-      ? `sha256:${createHash('sha256').update(`${bundle.source.digest}\0${JSON.stringify(bundle.overrides)}`).digest('hex')}`
-      : bundle.source.digest;
+    const sourceId = sourceIdOf(bundle.source.digest, bundle.overrides);
     const current = await this.prisma.bundle.findUnique({
       where: { name },
-      select: { id: true, sourceId: true, targets: true, gitRepoId: true, gitPath: true, bundleSetId: true, generatedSpec: true },
+      select: { id: true, sourceId: true, targets: true, gitRepoId: true, gitPath: true, bundleSetId: true },
     });
     assertOwner(name, current, bundle.owner);
-    const owner = ownerColumns(bundle.owner);
-    if (
-      current &&
-      current.sourceId === sourceId &&
-      JSON.stringify(current.targets) === JSON.stringify(bundle.targets) &&
-      current.gitPath === owner.gitPath &&
-      JSON.stringify(current.generatedSpec) === JSON.stringify(bundle.owner && 'generatedSpec' in bundle.owner ? bundle.owner.generatedSpec : null)
-    ) {
+    const ownerPath = bundle.owner?.gitPath ?? null;
+    if (current && current.sourceId === sourceId && JSON.stringify(current.targets) === JSON.stringify(bundle.targets) && current.gitPath === ownerPath) {
       return { id: current.id, created: false, changed: false };
     }
-    const content = encodeSourceFiles(bundle.source.files);
-    await this.prisma.bundleSource.upsert({
-      where: { id: sourceId },
-      create: { id: sourceId, content: new Uint8Array(content), size: content.length, fileCount: bundle.source.files.length, fleetYaml: fleetYaml as Prisma.InputJsonValue },
-      // Restarts the GC grace period, so the sweep does not delete it before the bundle points at it.
-      update: { createdAt: new Date() },
-    });
+    await this.storeSource(sourceId, bundle.source, bundle.overrides);
     const { id, created } = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`flotilla:bundle:${name}`}, 0))`;
       const existing = await tx.bundle.findUnique({ where: { name }, select: { sourceId: true, gitRepoId: true, bundleSetId: true } });
@@ -80,7 +60,8 @@ export class SourceBundleWriter {
         options: {},
         revisionId: null,
         sourceId,
-        ...owner,
+        gitRepoId: bundle.owner?.gitRepoId ?? null,
+        gitPath: ownerPath,
         // Unchanged files keep their render state; new files render again.
         ...(existing?.sourceId === sourceId ? {} : { renderState: 'Rendering' as const, renderReason: '', renderMessage: '' }),
       };
@@ -90,6 +71,18 @@ export class SourceBundleWriter {
     });
     await this.fanout.reconcileBundle(id);
     return { id, created, changed: true };
+  }
+
+  /** Stores a bundle directory (with its owner's overrides) under `sourceId`, once: content-addressed. */
+  async storeSource(sourceId: string, source: SourceBundle['source'], overrides?: Partial<FleetYaml>): Promise<void> {
+    const fleetYaml = { ...source.fleetYaml, ...overrides };
+    const content = encodeSourceFiles(source.files);
+    await this.prisma.bundleSource.upsert({
+      where: { id: sourceId },
+      create: { id: sourceId, content: new Uint8Array(content), size: content.length, fileCount: source.files.length, fleetYaml: fleetYaml as Prisma.InputJsonValue },
+      // Restarts the GC grace period, so the sweep does not delete it before the bundle points at it.
+      update: { createdAt: new Date() },
+    });
   }
 
   /** Deletes bundles and their deployments; agents then prune their objects (unless keepResources). */
@@ -106,20 +99,15 @@ export class SourceBundleWriter {
   }
 }
 
-function ownerColumns(owner: BundleOwner) {
-  return {
-    gitRepoId: owner && 'gitRepoId' in owner ? owner.gitRepoId : null,
-    gitPath: owner && 'gitPath' in owner ? owner.gitPath : null,
-    bundleSetId: owner && 'bundleSetId' in owner ? owner.bundleSetId : null,
-    generatedSpec: owner && 'generatedSpec' in owner ? owner.generatedSpec : Prisma.DbNull,
-  };
+/** The stored source's id: the directory's digest, and the owner's settings when there are any (they are part of what renders). */
+export function sourceIdOf(digest: string, overrides?: Partial<FleetYaml>): string {
+  return overrides && Object.keys(overrides).length ? `sha256:${createHash('sha256').update(`${digest}\0${JSON.stringify(overrides)}`).digest('hex')}` : digest;
 }
 
 /** A GitRepo's or BundleSet's bundle is changed only by its owner; an API bundle only through the API. */
 function assertOwner(name: string, existing: { gitRepoId: string | null; bundleSetId: string | null } | null, owner: BundleOwner): void {
   if (!existing) return;
-  const mine = owner && 'gitRepoId' in owner ? existing.gitRepoId === owner.gitRepoId : owner && 'bundleSetId' in owner ? existing.bundleSetId === owner.bundleSetId : false;
-  if (mine) return;
+  if (owner && existing.gitRepoId === owner.gitRepoId) return;
   if (existing.gitRepoId) {
     throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" comes from a GitRepo: change it in Git (or delete the GitRepo)`, { field: 'name' });
   }
@@ -127,6 +115,6 @@ function assertOwner(name: string, existing: { gitRepoId: string | null; bundleS
     throw new DomainError('BundleOwnedByBundleSet', `bundle "${name}" is generated by a BundleSet: change the BundleSet (or delete it)`, { field: 'name' });
   }
   if (owner) {
-    throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" already exists and was not made by this ${'gitRepoId' in owner ? 'GitRepo' : 'BundleSet'}: rename one of them`, { field: 'name' });
+    throw new DomainError('BundleOwnedByGitRepo', `bundle "${name}" already exists and was not made from this GitRepo: rename one of them`, { field: 'name' });
   }
 }

@@ -47,6 +47,24 @@ export class FanoutQueue {
     return this.enqueue({ name: 'bundle', data: { bundleId } }, (db) => markFanout(db, 'bundles', [bundleId]));
   }
 
+  /** Many bundles at once (a BundleSet's run): one round trip per 1,000 jobs; a chunk Redis did not take is marked for the repair sweep. */
+  async reconcileBundles(bundleIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < bundleIds.length; i += 1000) {
+      const chunk = bundleIds.slice(i, i + 1000);
+      if (this.redis.up) {
+        try {
+          await withTimeout(this.queue.addBulk(chunk.map((bundleId) => ({ name: 'bundle', data: { bundleId }, opts: OPTS }))), ENQUEUE_TIMEOUT_MS, 'queueing fan-out jobs');
+          continue;
+        } catch (error) {
+          this.logger.warn('fan-out jobs not queued; the repair sweep will run them', { bundles: chunk.length, error: (error as Error).message });
+        }
+      }
+      await markFanout(this.prisma, 'bundles', chunk).catch((error: unknown) =>
+        this.logger.warn('fan-out not marked for repair; the next hub start repairs it', { bundles: chunk.length, error: (error as Error).message }),
+      );
+    }
+  }
+
   reconcileCluster(clusterId: string): Promise<boolean> {
     return this.enqueue({ name: 'cluster', data: { clusterId } }, (db) => markFanout(db, 'clusters', [clusterId]));
   }

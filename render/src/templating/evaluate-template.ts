@@ -47,11 +47,25 @@ export function hasTemplate(text: string, delimiters: TemplateDelimiters = FLEET
   return text.includes(delimiters.left);
 }
 
+/** Parsed templates per function set (the oldest out first past the bound): a BundleSet renders the same few strings 50,000 times. */
+const parsed = new WeakMap<FunctionMap, Map<string, TemplateNode[]>>();
+const MAX_PARSED_PER_FUNCTION_SET = 1000;
+
 function parse(text: string, functions: FunctionMap, limits: TemplateLimits, opts: EvaluateTemplateOptions): TemplateNode[] {
   if (text.length > limits.maxTemplateLength) {
     throw new TemplateError(`template longer than ${limits.maxTemplateLength} characters`);
   }
-  return parseTemplate(text, (name) => Object.hasOwn(functions, name), limits.maxDepth, opts.delimiters ?? FLEET_DELIMITERS);
+  const delimiters = opts.delimiters ?? FLEET_DELIMITERS;
+  const key = `${limits.maxDepth}\0${delimiters.left}\0${delimiters.right}\0${text}`;
+  let cache = parsed.get(functions);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  // Only successful parses are kept (the evaluator never changes the tree); a failure throws every time.
+  const nodes = parseTemplate(text, (name) => Object.hasOwn(functions, name), limits.maxDepth, delimiters);
+  if (!cache) parsed.set(functions, (cache = new Map()));
+  if (cache.size >= MAX_PARSED_PER_FUNCTION_SET) cache.delete(cache.keys().next().value!);
+  cache.set(key, nodes);
+  return nodes;
 }
 
 /** Runs `fn`, turning an engine TemplateError into a RenderError at `opts`' location. */

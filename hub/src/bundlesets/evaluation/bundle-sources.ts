@@ -22,7 +22,10 @@ export interface GeneratedSource {
 export class BundleSources {
   private readonly sources = new Map<string, Promise<BundleSource>>();
 
-  constructor(private readonly inputs: EvaluationInputs) {}
+  constructor(
+    private readonly inputs: EvaluationInputs,
+    private readonly cache?: SourceCache,
+  ) {}
 
   async forSpec(spec: GeneratedBundleSpec): Promise<GeneratedSource> {
     const repo = await this.inputs.gitRepo(spec.gitRepo, spec.revision).catch((error: Error) => {
@@ -31,7 +34,8 @@ export class BundleSources {
     const key = `${repo.id}\0${repo.commit}\0${spec.path}`;
     let source = this.sources.get(key);
     if (!source) {
-      source = this.read(repo.id, repo.commit, spec.path);
+      const cached = this.cache?.get(key);
+      source = cached ? Promise.resolve(cached) : this.read(repo.id, repo.commit, spec.path).then((read) => (this.cache?.set(key, read), read));
       this.sources.set(key, source);
     }
     const read = await source.catch((error: Error) => {
@@ -50,6 +54,42 @@ export class BundleSources {
       throw error;
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Bundle directories read in earlier runs, by GitRepo, commit and path (a
+ * commit never changes, so an entry is never stale), least recently used
+ * first out past `maxBytes`: a cluster joining a matrix of directories reads
+ * none of them from git again.
+ */
+export class SourceCache {
+  private readonly entries = new Map<string, { source: BundleSource; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  get(key: string): BundleSource | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.source;
+  }
+
+  set(key: string, source: BundleSource): void {
+    const bytes = source.files.reduce((n, f) => n + f.content.byteLength + f.path.length, 0);
+    if (bytes > this.maxBytes) return;
+    const old = this.entries.get(key);
+    if (old) this.bytes -= old.bytes;
+    this.entries.delete(key);
+    this.entries.set(key, { source, bytes });
+    this.bytes += bytes;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= v.bytes;
     }
   }
 }

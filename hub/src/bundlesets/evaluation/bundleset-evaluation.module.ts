@@ -7,10 +7,11 @@ import { BUNDLESET_QUEUE, BundleSetQueue } from './bundleset-evaluation.queue.js
 import { BundleSetEvaluationProcessor } from './bundleset-evaluation.processor.js';
 import { BundleSetEvaluationScheduler } from './bundleset-evaluation.scheduler.js';
 import { BundleSetEvaluator } from './bundleset-evaluator.js';
+import { BundleSetWriter } from './bundleset-writer.js';
 
 /** The `render` role's BundleSet half: evaluates BundleSets whose inputs changed into bundles. */
 @Module({
   imports: [ClusterEventsModule, DeliveryModule, BullModule.registerQueue({ name: BUNDLESET_QUEUE })],
-  providers: [BundleSetQueue, BundleSetEvaluator, BundleSetEvaluationProcessor, BundleSetEvaluationScheduler, SourceBundleWriter],
+  providers: [BundleSetQueue, BundleSetEvaluator, BundleSetEvaluationProcessor, BundleSetEvaluationScheduler, BundleSetWriter, SourceBundleWriter],
 })
 export class BundleSetEvaluationModule {}

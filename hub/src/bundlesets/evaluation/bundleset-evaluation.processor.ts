@@ -1,14 +1,16 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PrismaService } from '../../database/prisma.service.js';
 import { RedisHealth } from '../../platform/redis/redis-health.js';
 import { BUNDLESET_QUEUE, type BundleSetJob } from './bundleset-evaluation.queue.js';
 import { BundleSetEvaluator } from './bundleset-evaluator.js';
-import { clearEvaluationMarker, readEvaluationMarker } from './evaluation-marker.js';
+import { clearEvaluationMarker, deferEvaluation, readEvaluationMarker } from './evaluation-marker.js';
 
 /** An input that keeps changing while its BundleSet evaluates is followed by at most this many more runs in one job. */
 const MAX_RUNS_PER_JOB = 3;
+/** An evaluation that failed unexpectedly (not a generator's or a guard's stop) is retried after this long. */
+const RETRY_SECONDS = 10;
 
 /**
  * BundleSet evaluation worker (FLOTILLA_ROLE=render: it reads the git cache
@@ -17,6 +19,8 @@ const MAX_RUNS_PER_JOB = 3;
  */
 @Processor(BUNDLESET_QUEUE)
 export class BundleSetEvaluationProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(BundleSetEvaluationProcessor.name);
+
   constructor(
     @Inject(BundleSetEvaluator) private readonly evaluator: BundleSetEvaluator,
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -35,7 +39,15 @@ export class BundleSetEvaluationProcessor extends WorkerHost implements OnApplic
     for (let run = 0; run < MAX_RUNS_PER_JOB; run++) {
       const marker = await readEvaluationMarker(this.prisma, id);
       if (marker === null) break;
-      outcome = await this.evaluator.evaluate(id);
+      try {
+        outcome = await this.evaluator.evaluate(id);
+      } catch (error) {
+        // Nothing was changed (a run writes in one transaction); the request stays, deferred, and is retried.
+        this.logger.error(`BundleSet evaluation failed unexpectedly; retrying in ${RETRY_SECONDS} s: ${(error as Error).message}`, { bundleSetId: id });
+        await this.evaluator.recordFailure(id, error as Error);
+        await deferEvaluation(this.prisma, id, RETRY_SECONDS);
+        return 'failed';
+      }
       if (outcome === 'gone' || (await clearEvaluationMarker(this.prisma, id, marker))) break;
     }
     return outcome;

@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client.js';
-import { SourceBundleWriter } from '../../bundles/source-bundle.writer.js';
 import { PrismaService } from '../../database/prisma.service.js';
 import { GitTreeReader } from '../../gitrepos/git/git-tree.reader.js';
 import { HUB_CONFIG } from '../../platform/config/config.module.js';
+import { HubMetrics } from '../../platform/metrics/metrics.js';
 import type { HubConfig } from '../../platform/config/config.js';
-import { isDomainError } from '../../platform/errors/domain-error.js';
-import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
-import { BundleSources, type GeneratedSource } from './bundle-sources.js';
+import { sourceIdOf } from '../../bundles/source-bundle.writer.js';
+import { sameSpec } from '../plan/bundleset-plan.js';
+import { BundleSources, SourceCache } from './bundle-sources.js';
+import { BundleSetWriter, type BundleWrite } from './bundleset-writer.js';
 import { fromRow, type BundleSetRow } from './bundleset-row.js';
 import { EvaluationError, type EvaluationResult, type EvaluationWhere } from './bundleset.types.js';
-import { computeRun, type BundleSetRun, type GeneratedRecord } from './bundleset-run.js';
+import { computeRun, type BundleSetRun } from './bundleset-run.js';
 import { EvaluationInputs } from './generator-context.js';
 
 /**
@@ -24,10 +25,12 @@ import { EvaluationInputs } from './generator-context.js';
 export class BundleSetEvaluator {
   private readonly logger = new Logger(BundleSetEvaluator.name);
   readonly git: GitTreeReader;
+  private readonly sourceCache = new SourceCache();
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
-    @Inject(SourceBundleWriter) private readonly writer: SourceBundleWriter,
+    @Inject(BundleSetWriter) private readonly writer: BundleSetWriter,
+    @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.git = new GitTreeReader({ cacheDir: config.git.cacheDir, timeoutMs: config.git.timeoutSeconds * 1000 });
@@ -35,6 +38,14 @@ export class BundleSetEvaluator {
 
   /** Evaluates the BundleSet `id` and writes the outcome into its status; 'gone' when it was deleted. */
   async evaluate(id: string): Promise<EvaluationResult | 'gone'> {
+    const timer = this.metrics.bundleSetEvaluations.startTimer();
+    const result = await this.run(id);
+    if (result !== 'gone') timer({ result });
+    return result;
+  }
+
+  private async run(id: string): Promise<EvaluationResult | 'gone'> {
+    const started = performance.now();
     const row = (await this.prisma.bundleSet.findUnique({ where: { id } })) as BundleSetRow | null;
     if (!row) return 'gone';
     const inputs = new EvaluationInputs(this.prisma, this.git);
@@ -50,8 +61,16 @@ export class BundleSetEvaluator {
         await this.status(id, hold.reason, hold.message, {}, run.generated.paramSets.length, 'deletion' in hold ? hold.deletion : null);
         return hold.reason;
       }
-      const writes = await this.sources(inputs, run);
-      await this.write(id, writes, run.plan.delete);
+      const t0 = performance.now();
+      const { writes, commits } = await this.sources(inputs, run);
+      const t1 = performance.now();
+      const done = await this.writer.write(id, writes, run.plan.delete, commits);
+      const t2 = performance.now();
+      this.logger.log(
+        `BundleSet ${row.name} evaluated in ${Math.round(t2 - started)} ms: ${run.generated.paramSets.length} parameter set(s), ` +
+          `${done.created} created, ${done.updated} updated, ${done.deleted} deleted, ${run.generated.bundles.length - writes.length} unchanged ` +
+          `(generate ${run.timings.generateMs} ms, plan ${run.timings.planMs} ms, sources ${Math.round(t1 - t0)} ms, write ${Math.round(t2 - t1)} ms)`,
+      );
     } catch (error) {
       if (!(error instanceof EvaluationError)) throw error;
       this.logger.warn('BundleSet evaluation failed; nothing changed', { bundleSet: row.name, result: error.result, message: error.message });
@@ -67,39 +86,38 @@ export class BundleSetEvaluator {
     return 'Evaluated';
   }
 
-  /** Every bundle to write, with its directory read: what is unchanged (same spec, same commit) is left out. */
-  private async sources(inputs: EvaluationInputs, run: BundleSetRun): Promise<Array<{ spec: GeneratedBundleSpec; read: GeneratedSource }>> {
-    const sources = new BundleSources(inputs);
-    const out: Array<{ spec: GeneratedBundleSpec; read: GeneratedSource }> = [];
+  /** Puts an unexpected failure (a database error, a bug) into the status: the run changed nothing and will be retried. */
+  async recordFailure(id: string, error: Error): Promise<void> {
+    await this.status(id, 'EvaluationFailed', `evaluation failed and will be retried: ${error.message}`, {}, 0, undefined).catch(() => undefined);
+  }
+
+  /**
+   * Every bundle to write, with its directory read. Left out: what is
+   * unchanged (same spec, same commit), and what a new commit did not change
+   * (same spec, same directory content): those only record the commit they
+   * were checked at (`commits`), so a commit to one directory rewrites and
+   * re-delivers only the bundles made from it.
+   */
+  private async sources(inputs: EvaluationInputs, run: BundleSetRun): Promise<{ writes: BundleWrite[]; commits: Map<string, string> }> {
+    const sources = new BundleSources(inputs, this.sourceCache);
+    const writes: BundleWrite[] = [];
+    const commits = new Map<string, string>();
     const candidates = [...run.plan.create, ...run.plan.update.map((u) => u.after), ...run.plan.keep];
     for (const spec of candidates) {
       const had = run.existing.get(spec.name);
-      if (had && JSON.stringify(had.spec) === JSON.stringify(spec)) {
+      const same = !!had && sameSpec(had.spec, spec);
+      if (same) {
         const { commit } = await inputs.gitRepo(spec.gitRepo, spec.revision).catch(() => ({ commit: '' }));
         if (commit && commit === had.commit) continue;
       }
-      out.push({ spec, read: await sources.forSpec(spec) });
-    }
-    return out;
-  }
-
-  private async write(id: string, writes: Array<{ spec: GeneratedBundleSpec; read: GeneratedSource }>, deletions: string[]): Promise<void> {
-    for (const { spec, read } of writes) {
-      const record: GeneratedRecord = { spec, commit: read.commit };
-      try {
-        await this.writer.put(spec.name, {
-          source: read.source,
-          overrides: read.overrides,
-          targets: spec.targets,
-          owner: { bundleSetId: id, generatedSpec: record as unknown as Prisma.InputJsonValue },
-        });
-      } catch (error) {
-        // Another owner took the name between the check and the write.
-        if (isDomainError(error)) throw new EvaluationError('BundleConflict', `bundle "${spec.name}": ${error.message}`, { field: 'template.name' }, { cause: error });
-        throw error;
+      const read = await sources.forSpec(spec);
+      if (same && sourceIdOf(read.source.digest, read.overrides) === run.sourceIds.get(spec.name)) {
+        commits.set(spec.name, read.commit);
+        continue;
       }
+      writes.push({ spec, read, exists: run.existing.has(spec.name) });
     }
-    if (deletions.length) await this.writer.delete({ bundleSetId: id, name: { in: deletions } });
+    return { writes, commits };
   }
 
   private async status(

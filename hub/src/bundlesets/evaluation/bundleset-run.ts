@@ -23,8 +23,12 @@ export interface NameConflict {
 export interface BundleSetRun {
   generated: Generated;
   existing: Map<string, GeneratedRecord | null>;
+  /** The stored source of each existing bundle (to tell a commit that changed its directory from one that did not). */
+  sourceIds: Map<string, string | null>;
   plan: BundleSetPlan;
   conflicts: NameConflict[];
+  /** Where the run's time went (generators, templates and loading the stored bundles; then the plan and conflict check). */
+  timings: { generateMs: number; planMs: number };
 }
 
 /**
@@ -34,27 +38,31 @@ export interface BundleSetRun {
  * next evaluation does for the same inputs.
  */
 export async function computeRun(prisma: PrismaService, inputs: EvaluationInputs, set: BundleSetSpec, id: string | undefined, approvedDeletion: string): Promise<BundleSetRun> {
-  const generated = await generateBundles(set, inputs);
-  const rows = id ? await prisma.bundle.findMany({ where: { bundleSetId: id }, select: { name: true, generatedSpec: true }, orderBy: { name: 'asc' } }) : [];
+  const t0 = performance.now();
+  // The stored bundles load while the generators run (a matrix at fleet size is 50,000 of each).
+  const [generated, rows] = await Promise.all([
+    generateBundles(set, inputs),
+    id ? prisma.bundle.findMany({ where: { bundleSetId: id }, select: { name: true, generatedSpec: true, sourceId: true }, orderBy: { name: 'asc' } }) : Promise.resolve([]),
+  ]);
+  const t1 = performance.now();
   const existing = new Map(rows.map((r) => [r.name, (r.generatedSpec as unknown as GeneratedRecord | null) ?? null]));
+  const sourceIds = new Map(rows.map((r) => [r.name, r.sourceId]));
   const before: ExistingBundle[] = rows.map((r) => ({ name: r.name, spec: existing.get(r.name)?.spec ?? null }));
   const guards: PlanGuards = { policy: set.policy, allowEmpty: set.allowEmpty, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion };
   const plan = planBundleSet(generated.bundles, before, guards);
   const conflicts = await findConflicts(prisma, plan.create.map((s) => s.name), id);
-  return { generated, existing, plan, conflicts };
+  return { generated, existing, sourceIds, plan, conflicts, timings: { generateMs: Math.round(t1 - t0), planMs: Math.round(performance.now() - t1) } };
 }
 
+/** Bundles of other owners holding names the run would create (one array parameter: a run may create 50,000). */
 async function findConflicts(prisma: PrismaService, names: string[], id: string | undefined): Promise<NameConflict[]> {
   if (names.length === 0) return [];
-  const taken = await prisma.bundle.findMany({
-    where: { name: { in: names }, ...(id ? { OR: [{ bundleSetId: null }, { bundleSetId: { not: id } }] } : {}) },
-    select: { name: true, gitRepo: { select: { name: true } }, bundleSet: { select: { name: true } } },
-    orderBy: { name: 'asc' },
-  });
-  return taken.map((b) => ({
-    name: b.name,
-    owner: b.gitRepo ? `GitRepo ${b.gitRepo.name}` : b.bundleSet ? `BundleSet ${b.bundleSet.name}` : 'the bundle API',
-  }));
+  const taken = await prisma.$queryRaw<Array<{ name: string; git_repo: string | null; bundle_set: string | null }>>`
+    SELECT b.name, g.name AS git_repo, s.name AS bundle_set
+    FROM bundles b LEFT JOIN git_repos g ON g.id = b.git_repo_id LEFT JOIN bundle_sets s ON s.id = b.bundle_set_id
+    WHERE b.name = ANY(${names}::text[]) AND b.bundle_set_id IS DISTINCT FROM ${id ?? null}::uuid
+    ORDER BY b.name LIMIT 100`;
+  return taken.map((b) => ({ name: b.name, owner: b.git_repo ? `GitRepo ${b.git_repo}` : b.bundle_set ? `BundleSet ${b.bundle_set}` : 'the bundle API' }));
 }
 
 /** Names of the clusters each spec's targets reach now. */

@@ -22,7 +22,9 @@ export type EvaluationResult =
   | 'BundleConflict'
   | 'SourceFailed'
   | 'EmptyResult'
-  | 'ApprovalRequired';
+  | 'ApprovalRequired'
+  /** Not the BundleSet's fault (the database went away, a bug): nothing changed, retried in 10 s. */
+  | 'EvaluationFailed';
 
 /** Where an evaluation's error is. */
 export interface EvaluationWhere {

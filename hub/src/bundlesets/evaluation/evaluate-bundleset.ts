@@ -48,7 +48,8 @@ export async function generateBundles(set: BundleSetSpec, ctx: GeneratorContext)
     }
     seen.set(spec.name, paramSetIndex);
     if (set.preserveResourcesOnDeletion) spec = { ...spec, options: { ...spec.options, keepResources: true } };
-    bundles.push(spec);
+    // As it will be stored (no undefined members), so comparing it with a stored spec compares values.
+    bundles.push(JSON.parse(JSON.stringify(spec)) as GeneratedBundleSpec);
   });
   return { paramSets, bundles };
 }

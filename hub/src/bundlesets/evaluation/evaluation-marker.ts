@@ -17,10 +17,15 @@ export async function requestEvaluation(db: Db, id: string): Promise<void> {
   await db.$executeRaw`UPDATE bundle_sets SET evaluation_requested_at = now() WHERE id = ${id}::uuid`;
 }
 
-/** The BundleSets waiting for an evaluation, oldest request first. */
+/** Moves a request `seconds` into the future: an evaluation that failed unexpectedly (the database went away) is retried then. */
+export async function deferEvaluation(db: Db, id: string, seconds: number): Promise<void> {
+  await db.$executeRaw`UPDATE bundle_sets SET evaluation_requested_at = now() + make_interval(secs => ${seconds}) WHERE id = ${id}::uuid`;
+}
+
+/** The BundleSets waiting for an evaluation that is due, oldest request first. */
 export async function requestedEvaluations(db: Db, limit: number): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM bundle_sets WHERE evaluation_requested_at IS NOT NULL
+    SELECT id::text AS id FROM bundle_sets WHERE evaluation_requested_at <= now()
     ORDER BY evaluation_requested_at LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import equal from 'fast-deep-equal';
 import fastJsonPatch from 'fast-json-patch';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
 
@@ -107,6 +108,7 @@ export function deletionDigest(names: readonly string[]): string {
   return `sha256:${createHash('sha256').update([...names].sort().join('\n')).digest('hex')}`;
 }
 
-function sameSpec(a: GeneratedBundleSpec, b: GeneratedBundleSpec): boolean {
-  return fastJsonPatch.compare(a, b).length === 0;
+/** Specs are JSON (as stored): equal by value, whatever the key order (PostgreSQL's jsonb reorders keys). */
+export function sameSpec(a: GeneratedBundleSpec, b: GeneratedBundleSpec): boolean {
+  return equal(a, b);
 }

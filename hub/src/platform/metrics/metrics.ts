@@ -59,6 +59,19 @@ export class HubMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly bundleSetWrites = new Counter({
+    name: 'flotilla_bundleset_bundles_written_total',
+    help: 'Bundles BundleSet evaluations created, updated or deleted (an evaluation that changes nothing writes none)',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+  readonly bundleSetEvaluations = new Histogram({
+    name: 'flotilla_bundleset_evaluation_seconds',
+    help: 'BundleSet evaluations by result (Evaluated, GeneratorFailed, EmptyResult, ApprovalRequired, …)',
+    labelNames: ['result'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
   readonly redisUp = new Gauge({
     name: 'flotilla_redis_up',
     help: 'Whether this hub replica\'s Redis connections (commands and pub/sub) are ready: 1 or 0',
