@@ -170,6 +170,8 @@ describe('BundleSet evaluation', () => {
       { name: 'web-c-dev', clusters: ['c-dev'] },
     ]);
     expect(preview.body.paramSets).toHaveLength(3);
+    expect(preview.body.counts).toEqual({ paramSets: 3, create: 0, update: 3, delete: 3, unchanged: 0 });
+    expect(preview.body.truncated).toBe(false);
     expect(await bundlesOf('apps')).toEqual(before);
 
     // The real run does exactly that.

@@ -8,6 +8,8 @@ import type { CliIo, Command } from '../command.types.js';
 const MAX_FILE_BYTES = 1024 * 1024;
 
 interface Preview {
+  counts: { paramSets: number; create: number; update: number; delete: number; unchanged: number };
+  truncated: boolean;
   paramSets: unknown[];
   create: Array<{ name: string; clusters: string[] }>;
   update: Array<{ name: string; clusters: string[]; diff: Array<{ op: string; path: string; value?: unknown }> }>;
@@ -93,7 +95,7 @@ file (the message names the field), 2 a bad command line.
 };
 
 function describe(p: Preview): string {
-  const out: string[] = [`${p.paramSets.length} parameter set(s)`];
+  const out: string[] = [`${p.counts.paramSets} parameter set(s)`];
   if (p.error) out.push(`would stop: ${p.error.result}: ${p.error.message}`);
   if (p.hold) out.push(`would change nothing: ${p.hold.reason}: ${p.hold.message}`);
   const reach = (clusters: string[]) => (clusters.length ? ` → ${clusters.join(', ')}` : ' → no cluster');
@@ -103,7 +105,8 @@ function describe(p: Preview): string {
     for (const op of u.diff) out.push(`          ${op.op} ${op.path}${'value' in op ? ` = ${JSON.stringify(op.value)}` : ''}`);
   }
   for (const d of p.delete) out.push(`delete  ${d.name}${reach(d.clusters)}`);
-  if (p.unchanged.length) out.push(`unchanged: ${p.unchanged.length}`);
+  if (p.counts.unchanged) out.push(`unchanged: ${p.counts.unchanged}`);
+  if (p.truncated) out.push(`(lists cut at 1,000: ${p.counts.create} to create, ${p.counts.update} to update, ${p.counts.delete} to delete in all)`);
   if (p.skipped.update.length || p.skipped.delete.length) out.push(`not allowed by the policy: ${p.skipped.update.length} update(s), ${p.skipped.delete.length} deletion(s)`);
   for (const c of p.conflicts) out.push(`conflict: ${c.name} is owned by ${c.owner}`);
   return `${out.join('\n')}\n`;

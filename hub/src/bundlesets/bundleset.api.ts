@@ -65,6 +65,8 @@ const bundleSetSchema = z
 
 const previewSchema = z
   .object({
+    counts: z.object({ paramSets: z.number(), create: z.number(), update: z.number(), delete: z.number(), unchanged: z.number() }),
+    truncated: z.boolean().meta({ description: 'Each list holds at most 1,000 entries; counts has the totals' }),
     paramSets: z.array(z.record(z.string(), z.unknown())),
     create: z.array(z.object({ name: z.string(), spec: z.unknown(), clusters: z.array(z.string()) })),
     update: z.array(z.object({ name: z.string(), spec: z.unknown(), diff: z.array(z.unknown()).meta({ description: 'RFC 6902 operations from the current spec' }), clusters: z.array(z.string()) })),

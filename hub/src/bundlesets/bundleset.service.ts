@@ -18,8 +18,14 @@ import { BundleTemplateError } from './template/bundle-template.error.js';
 import { checkTemplateSyntax } from './template/check-template-syntax.js';
 import { toView, type BundleSetView } from './bundleset.view.js';
 
+/** Most entries of each list a preview returns (a matrix can yield 50,000): `counts` has the totals. */
+export const PREVIEW_LIST_LIMIT = 1000;
+
 /** What POST /api/v1/bundlesets/preview answers. */
 export interface BundleSetPreview {
+  counts: { paramSets: number; create: number; update: number; delete: number; unchanged: number };
+  /** True when a list was cut at PREVIEW_LIST_LIMIT. */
+  truncated: boolean;
   paramSets: Array<Record<string, unknown>>;
   create: Array<{ name: string; spec: unknown; clusters: string[] }>;
   update: Array<{ name: string; spec: unknown; diff: unknown[]; clusters: string[] }>;
@@ -94,18 +100,34 @@ export class BundleSetService {
       maxDeleteFraction: input.syncPolicy.maxDeleteFraction,
     };
     const inputs = new EvaluationInputs(this.prisma, this.git);
-    const empty: BundleSetPreview = { paramSets: [], create: [], update: [], delete: [], unchanged: [], skipped: { update: [], delete: [] }, conflicts: [], hold: null, error: null };
+    const empty: BundleSetPreview = {
+      counts: { paramSets: 0, create: 0, update: 0, delete: 0, unchanged: 0 },
+      truncated: false,
+      paramSets: [],
+      create: [],
+      update: [],
+      delete: [],
+      unchanged: [],
+      skipped: { update: [], delete: [] },
+      conflicts: [],
+      hold: null,
+      error: null,
+    };
+    const cut = <T>(list: readonly T[]): T[] => list.slice(0, PREVIEW_LIST_LIMIT);
     try {
       const run = await computeRun(this.prisma, inputs, set, saved?.id, saved?.approvedDeletion ?? '');
       const p = run.plan;
       const targetsOf = (name: string): BundleTarget[] => run.existing.get(name)?.spec.targets ?? [];
+      const lists = [run.generated.paramSets, p.create, p.update, p.delete, p.keep, p.skipped.update, p.skipped.delete];
       return {
-        paramSets: run.generated.paramSets.map((s) => ({ ...s })),
-        create: await Promise.all(p.create.map(async (spec) => ({ name: spec.name, spec, clusters: await reach(inputs, spec.targets) }))),
-        update: await Promise.all(p.update.map(async (u) => ({ name: u.name, spec: u.after, diff: u.diff, clusters: await reach(inputs, u.after.targets) }))),
-        delete: await Promise.all(p.delete.map(async (name) => ({ name, clusters: await reach(inputs, targetsOf(name)) }))),
-        unchanged: p.keep.map((s) => s.name),
-        skipped: p.skipped,
+        counts: { paramSets: run.generated.paramSets.length, create: p.create.length, update: p.update.length, delete: p.delete.length, unchanged: p.keep.length },
+        truncated: lists.some((l) => l.length > PREVIEW_LIST_LIMIT),
+        paramSets: cut(run.generated.paramSets).map((s) => ({ ...s })),
+        create: await Promise.all(cut(p.create).map(async (spec) => ({ name: spec.name, spec, clusters: await reach(inputs, spec.targets) }))),
+        update: await Promise.all(cut(p.update).map(async (u) => ({ name: u.name, spec: u.after, diff: u.diff, clusters: await reach(inputs, u.after.targets) }))),
+        delete: await Promise.all(cut(p.delete).map(async (name) => ({ name, clusters: await reach(inputs, targetsOf(name)) }))),
+        unchanged: cut(p.keep).map((s) => s.name),
+        skipped: { update: cut(p.skipped.update), delete: cut(p.skipped.delete) },
         conflicts: run.conflicts,
         hold: p.hold ? { reason: p.hold.reason, message: p.hold.message } : null,
         error: null,
