@@ -15,7 +15,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { cachedToolPath } from '../test/clusters/build.ts';
 import { startClusters, type Cluster } from '../test/clusters/index.ts';

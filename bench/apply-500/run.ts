@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { DeploymentOptions } from '@flotilla/proto';
 import { Discovery } from '../../agent/dist/apply/discovery.js';
 import { InventoryStore } from '../../agent/dist/apply/inventory.store.js';
 import { createKubeClient } from '../../agent/dist/kube/kube-client.js';
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
               bundleName: `bench-${tag}`,
               revision,
               contentSize: bytes.length,
-              options: { defaultNamespace: '', keepResources: false, correctDrift: false, allowEmpty: false, comparePatches: [] },
+              options: DeploymentOptions.fromPartial({ defaultNamespace: '' }),
             });
             if (result.objectErrors.size > 0) throw new Error(`agent apply failed: ${[...result.objectErrors.values()][0]!.message}`);
           };

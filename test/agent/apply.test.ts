@@ -4,7 +4,7 @@
  * revisions that leave the previous objects intact, prune, keepResources and
  * the empty-render guard. Calls the agent's reconcile step directly.
  */
-import type { DeploymentAssignment, DeploymentOptions } from '@flotilla/proto';
+import { DeploymentOptions, type DeploymentAssignment } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findForeignOwners } from '../../agent/src/apply/foreign-owners.ts';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
@@ -41,7 +41,7 @@ describe('agent apply (api-only cluster)', () => {
       bundleName,
       revision,
       contentSize: 0,
-      options: { defaultNamespace: '', keepResources: false, correctDrift: false, allowEmpty: false, comparePatches: [], ...options },
+      options: DeploymentOptions.fromPartial({ ...options, comparePatches: options.comparePatches ?? [] }),
     };
     return { revision, result: await reconcileRevision(ctx, assignment) };
   }

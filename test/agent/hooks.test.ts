@@ -7,7 +7,7 @@
  * deployment with HookFailed and leaves the main objects unapplied.
  * Calls the agent's reconcile step directly (no hub).
  */
-import type { DeploymentAssignment } from '@flotilla/proto';
+import { DeploymentOptions, type DeploymentAssignment } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
 import { reconcileRevision } from '../../agent/src/reconcile/reconcile.ts';
@@ -57,7 +57,7 @@ describe('agent hooks (workloads cluster)', () => {
       bundleName,
       revision,
       contentSize: 0,
-      options: { defaultNamespace: ns, keepResources: false, correctDrift: false, allowEmpty: false, comparePatches: [] },
+      options: DeploymentOptions.fromPartial({ defaultNamespace: ns }),
     };
     return reconcileRevision(ctx, assignment);
   }
