@@ -22,6 +22,7 @@ import { repoPath } from '../support/paths.ts';
 let hub: TestHub;
 let repo: TestRepo;
 let token: string;
+const ids = new Map<string, string>();
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  app: ${name}\n`;
 
@@ -39,8 +40,8 @@ beforeAll(async () => {
   expect((await hub.api('PUT', '/api/v1/gitrepos/src', { repo: repo.fileUrl, branch: 'main', sourceOnly: true })).status).toBe(201);
   await fetched(sha);
   token = (await hub.api('POST', '/api/v1/registration-tokens', { description: 'bundlesets' })).body.token;
-  await cluster('c-dev', { env: 'dev' });
-  await cluster('c-prod', { env: 'prod' });
+  ids.set('c-dev', await cluster('c-dev', { env: 'dev' }));
+  ids.set('c-prod', await cluster('c-prod', { env: 'prod' }));
 }, 180_000);
 afterAll(async () => {
   await hub?.dispose();
@@ -348,5 +349,47 @@ template:
     } finally {
       broken.dispose();
     }
+  });
+});
+
+describe('BundleSet template patches and the per-generator empty guard', () => {
+  const body = (syncPolicy: Record<string, unknown> = {}) => ({
+    generators: [
+      { list: { elements: [{ app: 'db' }] } },
+      // Its own name and path: its sets have no .app (Argo CD's templatePatch, as data).
+      { clusters: { selector: { matchLabels: { tier: 'edge' } } }, template: { name: 'edge-{{ .cluster.name }}', path: 'apps/web' } },
+    ],
+    template: { name: 'two-{{ .app }}', gitRepo: 'src', path: 'apps/{{ .app }}', targets: [{ clusterName: 'c-dev' }] },
+    syncPolicy: { maxDeleteFraction: 1, ...syncPolicy },
+  });
+  const relabel = async (tier: string | null) => expect((await hub.api('PATCH', `/api/v1/clusters/${ids.get('c-dev')}`, { labels: { tier } })).status).toBe(200);
+
+  it('applies an entry\'s template patch to its sets, and holds a run in which one entry went empty', async () => {
+    await relabel('edge');
+    expect((await hub.api('PUT', '/api/v1/bundlesets/two', body())).status).toBe(201);
+    const first = await evaluated('two');
+    expect(await bundlesOf('two')).toEqual(['edge-c-dev', 'two-db']);
+    const spec = await query<{ path: string }>(hub.database.url, "SELECT generated_spec->'spec'->>'path' AS path FROM bundles WHERE name = 'edge-c-dev'");
+    expect(spec[0]!.path).toBe('apps/web');
+
+    // The clusters entry now yields nothing while the list entry still does: nothing is deleted.
+    await relabel(null);
+    const held = await evaluated('two', 'EmptyResult', first.status.evaluatedAt);
+    expect(held.status.message).toMatch(/^generators\[1\] \(1 before\) yielded no parameter sets/);
+    expect(await bundlesOf('two')).toEqual(['edge-c-dev', 'two-db']);
+
+    // With allowEmpty it deletes.
+    expect((await hub.api('PUT', '/api/v1/bundlesets/two', body({ allowEmpty: true }))).status).toBe(200);
+    await eventually(async () => expect(await bundlesOf('two')).toEqual(['two-db']), { timeoutMs: 30_000 });
+  });
+
+  it('a bad template patch is a 400 naming the field', async () => {
+    const bad = body();
+    (bad.generators[1] as any).template = { nmae: 'x' };
+    const res = await hub.api('PUT', '/api/v1/bundlesets/bad-patch', bad);
+    expect(res).toMatchObject({ status: 400, body: { field: 'body.generators.1.template', message: expect.stringMatching(/nmae/) } });
+    (bad.generators[1] as any).template = { name: '{{ .cluster.name ' };
+    expect(await hub.api('PUT', '/api/v1/bundlesets/bad-patch', bad)).toMatchObject({ status: 400, body: { field: 'body.generators.1.template.name' } });
+    expect((await hub.api('GET', '/api/v1/bundlesets/bad-patch')).status).toBe(404);
   });
 });

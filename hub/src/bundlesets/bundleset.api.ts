@@ -5,7 +5,7 @@ import { errorResponses, json } from '../platform/http/common.schemas.js';
 import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 import { generatorEntrySchema } from './generators/generator.registry.js';
 import { BUNDLESET_POLICIES } from './plan/bundleset-plan.js';
-import { bundleTemplateSchema } from './template/bundle-template.schema.js';
+import { bundleTemplatePatchSchema, bundleTemplateSchema } from './template/bundle-template.schema.js';
 
 const bundleSetName = z.string().max(63).regex(DNS_LABEL_PATTERN, 'must be a DNS label of at most 63 characters');
 export const bundleSetNameParams = z.strictObject({ name: bundleSetName });
@@ -20,9 +20,25 @@ const syncPolicySchema = z
   })
   .meta({ id: 'BundleSetSyncPolicy' });
 
+/** Each entry's optional `template` patch is checked as part of a template (its issues point into it). */
+const generatorsBody = z
+  .array(generatorEntrySchema)
+  .min(1)
+  .max(20)
+  .superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      if (entry.template === undefined) return;
+      const parsed = bundleTemplatePatchSchema.safeParse(entry.template);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        ctx.addIssue({ code: 'custom', path: [i, 'template', ...issue.path], message: issue.message });
+      }
+    });
+  });
+
 export const putBundleSetBody = z
   .strictObject({
-    generators: z.array(generatorEntrySchema).min(1).max(20),
+    generators: generatorsBody,
     template: bundleTemplateSchema,
     syncPolicy: syncPolicySchema.default({ bundlesSync: 'sync', preserveResourcesOnDeletion: false, allowEmpty: false, maxDeleteFraction: 0.5 }),
   })

@@ -11,6 +11,7 @@ import type { BundleTarget } from '../target/bundle-target.js';
 import type { PreviewBundleSet, PutBundleSet } from './bundleset.api.js';
 import { BundleSetQueue } from './evaluation/bundleset-evaluation.queue.js';
 import { computeRun, reach } from './evaluation/bundleset-run.js';
+import type { EntryCount } from './evaluation/evaluate-bundleset.js';
 import { EvaluationError, type BundleSetSpec, type EvaluationWhere } from './evaluation/bundleset.types.js';
 import { requestEvaluation } from './evaluation/evaluation-marker.js';
 import { EvaluationInputs } from './evaluation/generator-context.js';
@@ -57,7 +58,7 @@ export class BundleSetService {
   }
 
   async put(name: string, input: PutBundleSet): Promise<{ created: boolean; set: BundleSetView }> {
-    assertTemplateSyntax(input.template);
+    assertTemplateSyntax(input.template, input.generators);
     const existing = await this.prisma.bundleSet.findUnique({ where: { name }, select: { id: true } });
     const data = {
       generators: input.generators as Prisma.InputJsonValue,
@@ -88,8 +89,8 @@ export class BundleSetService {
 
   /** What an evaluation of `input` would do now, against the saved BundleSet `input.name` (if any); changes nothing. */
   async preview(input: PreviewBundleSet): Promise<BundleSetPreview> {
-    assertTemplateSyntax(input.template);
-    const saved = input.name ? await this.prisma.bundleSet.findUnique({ where: { name: input.name }, select: { id: true, approvedDeletion: true } }) : null;
+    assertTemplateSyntax(input.template, input.generators);
+    const saved = input.name ? await this.prisma.bundleSet.findUnique({ where: { name: input.name }, select: { id: true, approvedDeletion: true, entryCounts: true } }) : null;
     const set: BundleSetSpec = {
       name: input.name ?? '',
       generators: input.generators,
@@ -115,7 +116,8 @@ export class BundleSetService {
     };
     const cut = <T>(list: readonly T[]): T[] => list.slice(0, PREVIEW_LIST_LIMIT);
     try {
-      const run = await computeRun(this.prisma, inputs, set, saved?.id, saved?.approvedDeletion ?? '');
+      const previous = { approvedDeletion: saved?.approvedDeletion ?? '', entryCounts: (saved?.entryCounts as EntryCount[] | undefined) ?? [] };
+      const run = await computeRun(this.prisma, inputs, set, saved?.id, previous);
       const p = run.plan;
       const targetsOf = (name: string): BundleTarget[] => run.existing.get(name)?.spec.targets ?? [];
       const lists = [run.generated.paramSets, p.create, p.update, p.delete, p.keep, p.skipped.update, p.skipped.delete];
@@ -179,9 +181,13 @@ export class BundleSetService {
   }
 }
 
-function assertTemplateSyntax(template: unknown): void {
+/** Parses every template string — the template's and each generator entry's `template` patch — or throws a 400 naming the field. */
+function assertTemplateSyntax(template: unknown, generators: ReadonlyArray<Readonly<Record<string, unknown>>>): void {
   try {
     checkTemplateSyntax(template);
+    generators.forEach((g, i) => {
+      if (g.template !== undefined) checkTemplateSyntax(g.template, `generators.${i}.template`);
+    });
   } catch (error) {
     if (error instanceof BundleTemplateError) throw new DomainError('InvalidBundleSet', error.message, { field: `body.${error.field}` });
     throw error;

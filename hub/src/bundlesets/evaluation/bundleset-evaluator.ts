@@ -12,6 +12,7 @@ import { BundleSetWriter, type BundleWrite } from './bundleset-writer.js';
 import { fromRow, type BundleSetRow } from './bundleset-row.js';
 import { EvaluationError, type EvaluationResult, type EvaluationWhere } from './bundleset.types.js';
 import { computeRun, type BundleSetRun } from './bundleset-run.js';
+import type { EntryCount } from './evaluate-bundleset.js';
 import { EvaluationInputs } from './generator-context.js';
 
 /**
@@ -51,7 +52,7 @@ export class BundleSetEvaluator {
     const inputs = new EvaluationInputs(this.prisma, this.git);
     let run: BundleSetRun;
     try {
-      run = await computeRun(this.prisma, inputs, fromRow(row), id, row.approvedDeletion);
+      run = await computeRun(this.prisma, inputs, fromRow(row), id, { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as EntryCount[] });
       if (run.conflicts.length) {
         const c = run.conflicts[0]!;
         throw new EvaluationError('BundleConflict', `bundle "${c.name}" already exists, owned by ${c.owner}${run.conflicts.length > 1 ? ` (and ${run.conflicts.length - 1} more)` : ''}: nothing changed`, { field: 'template.name' });
@@ -82,7 +83,7 @@ export class BundleSetEvaluator {
       ...(p.skipped.update.length ? [`${p.skipped.update.length} update(s) not done (policy ${row.policy})`] : []),
       ...(p.skipped.delete.length ? [`${p.skipped.delete.length} deletion(s) not done (policy ${row.policy})`] : []),
     ];
-    await this.status(id, 'Evaluated', skipped.join('; '), {}, run.generated.paramSets.length, null);
+    await this.status(id, 'Evaluated', skipped.join('; '), {}, run.generated.paramSets.length, null, run.generated.entryCounts);
     return 'Evaluated';
   }
 
@@ -127,6 +128,8 @@ export class BundleSetEvaluator {
     where: EvaluationWhere,
     paramSetCount: number,
     pendingDeletion: { digest: string; names: string[] } | null | undefined,
+    /** Only a run that went ahead sets the baseline of the empty-result guard. */
+    entryCounts?: EntryCount[],
   ): Promise<void> {
     await this.prisma.bundleSet.updateMany({
       where: { id },
@@ -139,6 +142,7 @@ export class BundleSetEvaluator {
         ...(pendingDeletion === undefined ? {} : { pendingDeletion: pendingDeletion === null ? Prisma.DbNull : (pendingDeletion as Prisma.InputJsonValue) }),
         // An approval is spent by the run it let through.
         ...(result === 'Evaluated' ? { approvedDeletion: '' } : {}),
+        ...(entryCounts ? { entryCounts: entryCounts as unknown as Prisma.InputJsonValue } : {}),
       },
     });
   }

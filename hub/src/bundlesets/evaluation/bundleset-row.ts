@@ -13,6 +13,7 @@ export interface BundleSetRow {
   allowEmpty: boolean;
   maxDeleteFraction: number;
   approvedDeletion: string;
+  entryCounts: unknown;
 }
 
 /** A stored BundleSet as the spec it was saved from (validated when saved). */

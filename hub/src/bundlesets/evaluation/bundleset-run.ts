@@ -3,7 +3,7 @@ import { targetedClusters, type BundleTarget } from '../../target/bundle-target.
 import { planBundleSet, type BundleSetPlan, type ExistingBundle, type PlanGuards } from '../plan/bundleset-plan.js';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
 import type { BundleSetSpec } from './bundleset.types.js';
-import { generateBundles, type Generated } from './evaluate-bundleset.js';
+import { generateBundles, type EntryCount, type Generated } from './evaluate-bundleset.js';
 import type { EvaluationInputs } from './generator-context.js';
 
 /** What the BundleSet's bundles were made from, stored on each (`bundles.generated_spec`). */
@@ -37,7 +37,13 @@ export interface BundleSetRun {
  * the evaluator executes it; both call this, so preview equals what the
  * next evaluation does for the same inputs.
  */
-export async function computeRun(prisma: PrismaService, inputs: EvaluationInputs, set: BundleSetSpec, id: string | undefined, approvedDeletion: string): Promise<BundleSetRun> {
+/** What a saved BundleSet's last evaluation left for the guards of the next. */
+export interface PreviousRun {
+  approvedDeletion: string;
+  entryCounts: EntryCount[];
+}
+
+export async function computeRun(prisma: PrismaService, inputs: EvaluationInputs, set: BundleSetSpec, id: string | undefined, previous: PreviousRun): Promise<BundleSetRun> {
   const t0 = performance.now();
   // The stored bundles load while the generators run (a matrix at fleet size is 50,000 of each).
   const [generated, rows] = await Promise.all([
@@ -48,7 +54,9 @@ export async function computeRun(prisma: PrismaService, inputs: EvaluationInputs
   const existing = new Map(rows.map((r) => [r.name, (r.generatedSpec as unknown as GeneratedRecord | null) ?? null]));
   const sourceIds = new Map(rows.map((r) => [r.name, r.sourceId]));
   const before: ExistingBundle[] = rows.map((r) => ({ name: r.name, spec: existing.get(r.name)?.spec ?? null }));
-  const guards: PlanGuards = { policy: set.policy, allowEmpty: set.allowEmpty, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion };
+  const previousCounts = new Map(previous.entryCounts.map((e) => [e.digest, e.count]));
+  const emptiedEntries = generated.entryCounts.flatMap((e, i) => ((previousCounts.get(e.digest) ?? 0) > 0 && e.count === 0 ? [{ field: `generators[${i}]`, before: previousCounts.get(e.digest)! }] : []));
+  const guards: PlanGuards = { policy: set.policy, allowEmpty: set.allowEmpty, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion: previous.approvedDeletion, emptiedEntries };
   const plan = planBundleSet(generated.bundles, before, guards);
   const conflicts = await findConflicts(prisma, plan.create.map((s) => s.name), id);
   return { generated, existing, sourceIds, plan, conflicts, timings: { generateMs: Math.round(t1 - t0), planMs: Math.round(performance.now() - t1) } };

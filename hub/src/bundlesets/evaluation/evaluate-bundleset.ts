@@ -1,15 +1,24 @@
 import { GeneratorError } from '../generators/generator.error.js';
-import { evaluateGenerators } from '../generators/generator.registry.js';
+import { evaluateGeneratorEntries } from '../generators/generator.registry.js';
 import type { GeneratorContext, ParamSet } from '../generators/generator.types.js';
 import { BundleTemplateError } from '../template/bundle-template.error.js';
 import { renderBundleTemplate } from '../template/render-bundle-template.js';
+import { applyTemplatePatch } from '../template/template-patch.js';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
 import { EvaluationError, type BundleSetSpec } from './bundleset.types.js';
+import { entryDigest } from './entry-digest.js';
 
 /** What a BundleSet's generators and template yield, before anything is compared or written. */
 export interface Generated {
   paramSets: ParamSet[];
   bundles: GeneratedBundleSpec[];
+  /** Parameter sets per top-level generator entry, with the entry's digest (for the empty-result guard). */
+  entryCounts: EntryCount[];
+}
+
+export interface EntryCount {
+  digest: string;
+  count: number;
 }
 
 /**
@@ -21,19 +30,26 @@ export interface Generated {
  * applied and honours when the bundle goes.
  */
 export async function generateBundles(set: BundleSetSpec, ctx: GeneratorContext): Promise<Generated> {
-  let paramSets: ParamSet[];
+  let perEntry: ParamSet[][];
   try {
-    paramSets = await evaluateGenerators(set.generators, ctx, 'generators');
+    perEntry = await evaluateGeneratorEntries(set.generators, ctx, 'generators');
   } catch (error) {
     if (error instanceof GeneratorError) throw new EvaluationError('GeneratorFailed', error.message, error.where, { cause: error });
     throw error;
   }
+  const paramSets = perEntry.flat();
+  // Each entry's sets use the template with that entry's `template` patch (if any).
+  const templates = perEntry.flatMap((sets, i) => {
+    const patch = (set.generators[i] as { template?: Record<string, unknown> }).template;
+    const template = applyTemplatePatch(set.template, patch);
+    return sets.map(() => template);
+  });
   const bundles: GeneratedBundleSpec[] = [];
   const seen = new Map<string, number>();
   paramSets.forEach((params, paramSetIndex) => {
     let spec: GeneratedBundleSpec;
     try {
-      spec = renderBundleTemplate(set.template, params, { paramSetIndex });
+      spec = renderBundleTemplate(templates[paramSetIndex]!, params, { paramSetIndex });
     } catch (error) {
       if (error instanceof BundleTemplateError) throw new EvaluationError('TemplateFailed', error.message, { field: error.field, paramSetIndex }, { cause: error });
       throw error;
@@ -51,5 +67,5 @@ export async function generateBundles(set: BundleSetSpec, ctx: GeneratorContext)
     // As it will be stored (no undefined members), so comparing it with a stored spec compares values.
     bundles.push(JSON.parse(JSON.stringify(spec)) as GeneratedBundleSpec);
   });
-  return { paramSets, bundles };
+  return { paramSets, bundles, entryCounts: perEntry.map((sets, i) => ({ digest: entryDigest(set.generators[i]), count: sets.length })) };
 }

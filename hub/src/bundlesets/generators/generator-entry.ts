@@ -34,9 +34,10 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, field: str
  * kind key, each kind's spec checked by its own schema (issue paths point
  * into it), an unknown key rejected with the known kinds listed.
  * `unknownHint` is appended to that message (e.g. why `matrix` is not
- * allowed at this depth).
+ * allowed at this depth); `extra` adds keys that are not kinds (a top-level
+ * entry's `template` patch).
  */
-export function entrySchema(generators: GeneratorSet, unknownHint = ''): z.ZodType<GeneratorEntry> {
+export function entrySchema(generators: GeneratorSet, unknownHint = '', extra: z.ZodRawShape = {}): z.ZodType<GeneratorEntry> {
   const kinds = [...generators.keys()];
   const known = kinds.join(', ');
   const shape = Object.fromEntries(kinds.map((kind) => [kind, generators.get(kind)!.schema.optional()]));
@@ -44,7 +45,7 @@ export function entrySchema(generators: GeneratorSet, unknownHint = ''): z.ZodTy
     ctx.addIssue({ code: 'custom', message: `is not a generator kind here; known kinds: ${known}${unknownHint}` });
   });
   return z
-    .object({ ...shape, selector: postSelectorSchema.optional() })
+    .object({ ...shape, ...extra, selector: postSelectorSchema.optional() })
     .catchall(unknownKind)
     .superRefine((entry, ctx) => {
       const present = kinds.filter((kind) => entry[kind] !== undefined);

@@ -32,10 +32,13 @@ export const generatorRegistry: GeneratorSet = setOf([
 
 /**
  * The zod schema of one `generators[]` entry: exactly one known kind key
- * (`list`, `clusters`, `gitDirectories`, `gitFiles`, `matrix`, `merge`) and
- * an optional post-`selector`. Issue paths point at the bad field.
+ * (`list`, `clusters`, `gitDirectories`, `gitFiles`, `matrix`, `merge`), an
+ * optional post-`selector`, and an optional `template`: a patch of the
+ * BundleSet's template for this entry's parameter sets (Argo CD's
+ * templatePatch, as data: checked by the template's own schema where the
+ * BundleSet is validated). Issue paths point at the bad field.
  */
-export const generatorEntrySchema: z.ZodType<GeneratorEntry> = entrySchema(generatorRegistry);
+export const generatorEntrySchema: z.ZodType<GeneratorEntry> = entrySchema(generatorRegistry, '', { template: z.record(z.string(), z.unknown()).optional() });
 
 /** A BundleSet's `generators` list (at least one entry). */
 export const generatorsSchema = z.array(generatorEntrySchema).min(1, 'needs at least one generator');
@@ -50,12 +53,19 @@ export const generatorsSchema = z.array(generatorEntrySchema).min(1, 'needs at l
  * the context raised (a failed git read is never "zero sets").
  */
 export async function evaluateGenerators(entries: unknown, ctx: GeneratorContext, field = 'generators'): Promise<ParamSet[]> {
+  return (await evaluateGeneratorEntries(entries, ctx, field)).flat();
+}
+
+/** As evaluateGenerators, each top-level entry's sets apart (for per-entry template patches and empty-result guards). */
+export async function evaluateGeneratorEntries(entries: unknown, ctx: GeneratorContext, field = 'generators'): Promise<ParamSet[][]> {
   const parsed = parseOrThrow(generatorsSchema, entries, field);
-  const all: ParamSet[] = [];
+  const out: ParamSet[][] = [];
+  let total = 0;
   for (const [i, entry] of parsed.entries()) {
     const sets = await evaluateEntry(generatorRegistry, entry, ctx, `${field}[${i}]`);
-    assertWithinLimit(all.length + sets.length, ctx, field);
-    all.push(...sets);
+    total += sets.length;
+    assertWithinLimit(total, ctx, field);
+    out.push(sets);
   }
-  return all;
+  return out;
 }

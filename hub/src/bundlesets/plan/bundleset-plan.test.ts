@@ -48,6 +48,15 @@ describe('planBundleSet', () => {
     expect(planBundleSet([], existing(spec('a')), guards({ policy: 'create-only' })).hold).toBeUndefined();
   });
 
+  it('one generator entry that goes empty deletes nothing unless allowEmpty', () => {
+    const emptiedEntries = [{ field: 'generators[1]', before: 2 }];
+    const held = planBundleSet([spec('a')], existing(spec('a'), spec('b'), spec('c')), guards({ emptiedEntries }));
+    expect(held.hold).toEqual({ reason: 'EmptyResult', message: expect.stringMatching(/^generators\[1\] \(2 before\) yielded no parameter sets/) });
+    expect(planBundleSet([spec('a')], existing(spec('a'), spec('b')), guards({ emptiedEntries, allowEmpty: true })).hold).toBeUndefined();
+    // Nothing to delete: nothing to hold (a new entry that yields nothing yet).
+    expect(planBundleSet([spec('a'), spec('b')], existing(spec('a')), guards({ emptiedEntries })).hold).toBeUndefined();
+  });
+
   it('a mass deletion waits for approval of exactly that set', () => {
     const before = existing(spec('a'), spec('b'), spec('c'), spec('d'));
     const plan = planBundleSet([spec('a')], before, guards({ maxDeleteFraction: 0.5 }));

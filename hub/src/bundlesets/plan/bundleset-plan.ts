@@ -23,6 +23,12 @@ export interface PlanGuards {
   maxDeleteFraction: number;
   /** The deletion digest an approval accepted ('' when none). */
   approvedDeletion: string;
+  /**
+   * Top-level generator entries (`generators[1]`, with what they yielded
+   * before) that yielded parameter sets at the last evaluation and yield none
+   * now, unchanged: a run with deletions then waits as an empty one does.
+   */
+  emptiedEntries?: Array<{ field: string; before: number }>;
 }
 
 /** A bundle the BundleSet made earlier, with the spec it was made from. */
@@ -61,7 +67,8 @@ export interface BundleSetPlan {
  * pure, so preview and the real run share it (and agree). Duplicate names
  * are rejected by the caller before this (a template must name each
  * parameter set's bundle apart). Guards, in order: an empty result while
- * bundles exist holds the run unless `allowEmpty`; deleting more than
+ * bundles exist — of the whole run, or of one generator entry that yielded
+ * sets before — holds the run unless `allowEmpty`; deleting more than
  * `maxDeleteFraction` of the bundles holds the run until that exact set of
  * deletions is approved.
  */
@@ -83,10 +90,17 @@ export function planBundleSet(desired: readonly GeneratedBundleSpec[], existing:
   if (allows.delete) plan.delete = gone;
   else plan.skipped.delete = gone;
 
+  const emptied = guards.emptiedEntries ?? [];
   if (desired.length === 0 && existing.length > 0 && plan.delete.length > 0 && !guards.allowEmpty) {
     plan.hold = {
       reason: 'EmptyResult',
       message: `the generators yielded no parameter sets while ${existing.length} bundle(s) exist: nothing deleted (set allowEmpty to let an empty result delete them)`,
+    };
+  } else if (emptied.length > 0 && plan.delete.length > 0 && !guards.allowEmpty) {
+    const which = emptied.map((e) => `${e.field} (${e.before} before)`).join(', ');
+    plan.hold = {
+      reason: 'EmptyResult',
+      message: `${which} yielded no parameter sets where it yielded some: nothing deleted (set allowEmpty to let it delete its ${plan.delete.length} bundle(s))`,
     };
   } else if (plan.delete.length > 0 && plan.delete.length > guards.maxDeleteFraction * existing.length) {
     const digest = deletionDigest(plan.delete);

@@ -33,3 +33,6 @@ export const bundleTemplateSchema = z
 
 /** A BundleTemplate as the schema accepts it. */
 export type BundleTemplateInput = z.infer<typeof bundleTemplateSchema>;
+
+/** A generator entry's `template`: any part of a BundleTemplate, merged over the BundleSet's for that entry's sets. */
+export const bundleTemplatePatchSchema = bundleTemplateSchema.partial().meta({ id: 'BundleTemplatePatch', description: "Merged over the BundleSet's template for this generator's parameter sets (maps merge, lists replace)" });

@@ -21,6 +21,7 @@ CREATE TABLE "bundle_sets" (
     "message" TEXT NOT NULL DEFAULT '',
     "error_where" JSONB NOT NULL DEFAULT '{}',
     "param_set_count" INTEGER NOT NULL DEFAULT 0,
+    "entry_counts" JSONB NOT NULL DEFAULT '[]',
     "pending_deletion" JSONB,
     "approved_deletion" TEXT NOT NULL DEFAULT '',
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
