@@ -141,8 +141,12 @@ describe('BundleSet evaluation', () => {
     // A cluster that registers gets its bundles; one that loses the label loses them.
     const staging = await cluster('c-stage', { env: 'stage' });
     await eventually(async () => expect(await bundlesOf('apps')).toContain('web-c-stage'), { timeoutMs: 30_000 });
+    // Only the new cluster's parameter sets were evaluated (the matrix is cluster-separable).
+    await eventually(async () => expect(hub.logs()).toMatch(/BundleSet apps evaluated for 1 cluster\(s\) in \d+ ms: 3 parameter set\(s\), 3 created, 0 updated, 0 deleted/));
     expect((await hub.api('PATCH', `/api/v1/clusters/${staging}`, { labels: { env: null } })).status).toBe(200);
     await eventually(async () => expect(await bundlesOf('apps')).not.toContain('web-c-stage'), { timeoutMs: 30_000 });
+    expect(hub.logs()).toMatch(/BundleSet apps evaluated for 1 cluster\(s\) in \d+ ms: 0 parameter set\(s\), 0 created, 0 updated, 3 deleted/);
+    expect(await bundlesOf('apps')).toEqual(['api-c-dev', 'api-c-prod', 'db-c-dev', 'db-c-prod', 'web-c-dev', 'web-c-prod']);
 
     // status counts deployments by state.
     const status = (await hub.api('GET', '/api/v1/bundlesets/apps')).body.status;

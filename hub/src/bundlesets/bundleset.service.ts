@@ -68,6 +68,7 @@ export class BundleSetService {
       allowEmpty: input.syncPolicy.allowEmpty,
       maxDeleteFraction: input.syncPolicy.maxDeleteFraction,
       evaluationRequestedAt: new Date(),
+      pendingFull: true,
     };
     const row = await this.prisma.bundleSet.upsert({ where: { name }, create: { name, ...data }, update: data });
     await this.queue.evaluate(row.id);

@@ -128,7 +128,7 @@ export class ClusterService {
     const result = await this.prisma.cluster.deleteMany({ where: { id } });
     if (result.count === 0) throw notFound(id);
     // A `clusters` generator's clusters changed.
-    await requestBundleSetEvaluation(this.prisma, { clusters: true });
+    await requestBundleSetEvaluation(this.prisma, { clusters: true, ids: [id] });
     await this.events.publish({ type: 'credential-revoked', clusterId: id });
   }
 }

@@ -18,7 +18,7 @@ export async function markFanout(db: Db, table: MarkedTable, ids: readonly strin
   if (ids.length === 0) return;
   await db.$executeRaw`UPDATE ${Prisma.raw(table)} SET fanout_requested_at = now() WHERE id = ANY(${[...ids]}::uuid[])`;
   // A cluster that joined or changed labels may change what a `clusters` generator yields.
-  if (table === 'clusters') await requestBundleSetEvaluation(db, { clusters: true });
+  if (table === 'clusters') await requestBundleSetEvaluation(db, { clusters: true, ids });
 }
 
 /** Marks every bundle (a change that may retarget any of them, such as a cluster group's). */

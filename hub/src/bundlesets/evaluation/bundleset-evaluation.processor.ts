@@ -5,7 +5,7 @@ import { PrismaService } from '../../database/prisma.service.js';
 import { RedisHealth } from '../../platform/redis/redis-health.js';
 import { BUNDLESET_QUEUE, type BundleSetJob } from './bundleset-evaluation.queue.js';
 import { BundleSetEvaluator } from './bundleset-evaluator.js';
-import { clearEvaluationMarker, deferEvaluation, readEvaluationMarker } from './evaluation-marker.js';
+import { clearEvaluationRequest, deferEvaluation, readEvaluationRequest } from './evaluation-marker.js';
 
 /** An input that keeps changing while its BundleSet evaluates is followed by at most this many more runs in one job. */
 const MAX_RUNS_PER_JOB = 3;
@@ -37,10 +37,10 @@ export class BundleSetEvaluationProcessor extends WorkerHost implements OnApplic
     const id = job.data.bundleSetId;
     let outcome = 'none';
     for (let run = 0; run < MAX_RUNS_PER_JOB; run++) {
-      const marker = await readEvaluationMarker(this.prisma, id);
-      if (marker === null) break;
+      const request = await readEvaluationRequest(this.prisma, id);
+      if (request === null) break;
       try {
-        outcome = await this.evaluator.evaluate(id);
+        outcome = await this.evaluator.evaluate(id, request);
       } catch (error) {
         // Nothing was changed (a run writes in one transaction); the request stays, deferred, and is retried.
         this.logger.error(`BundleSet evaluation failed unexpectedly; retrying in ${RETRY_SECONDS} s: ${(error as Error).message}`, { bundleSetId: id });
@@ -48,7 +48,7 @@ export class BundleSetEvaluationProcessor extends WorkerHost implements OnApplic
         await deferEvaluation(this.prisma, id, RETRY_SECONDS);
         return 'failed';
       }
-      if (outcome === 'gone' || (await clearEvaluationMarker(this.prisma, id, marker))) break;
+      if (outcome === 'gone' || (await clearEvaluationRequest(this.prisma, id, request.marker))) break;
     }
     return outcome;
   }

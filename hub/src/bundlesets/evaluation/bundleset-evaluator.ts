@@ -14,6 +14,10 @@ import { EvaluationError, type EvaluationResult, type EvaluationWhere } from './
 import { computeRun, type BundleSetRun } from './bundleset-run.js';
 import type { EntryCount } from './evaluate-bundleset.js';
 import { EvaluationInputs } from './generator-context.js';
+import { clusterSeparable } from './cluster-scope.js';
+
+/** A request for more clusters than this is evaluated whole (a registration storm: one run is cheaper). */
+const MAX_SCOPED_CLUSTERS = 1000;
 
 /**
  * Runs BundleSet evaluations (the `render` role, from the evaluation queue).
@@ -37,22 +41,37 @@ export class BundleSetEvaluator {
     this.git = new GitTreeReader({ cacheDir: config.git.cacheDir, timeoutMs: config.git.timeoutSeconds * 1000 });
   }
 
-  /** Evaluates the BundleSet `id` and writes the outcome into its status; 'gone' when it was deleted. */
-  async evaluate(id: string): Promise<EvaluationResult | 'gone'> {
+  /**
+   * Evaluates the BundleSet `id` and writes the outcome into its status;
+   * 'gone' when it was deleted. A request for some clusters only (they
+   * joined, changed labels or left) evaluates just their parameter sets when
+   * the generators allow it (cluster-scope.ts); anything else, the whole set.
+   */
+  async evaluate(id: string, request: { full: boolean; clusterIds: string[] } = { full: true, clusterIds: [] }): Promise<EvaluationResult | 'gone'> {
     const timer = this.metrics.bundleSetEvaluations.startTimer();
-    const result = await this.run(id);
+    const result = await this.run(id, request);
     if (result !== 'gone') timer({ result });
     return result;
   }
 
-  private async run(id: string): Promise<EvaluationResult | 'gone'> {
+  private async run(id: string, request: { full: boolean; clusterIds: string[] }): Promise<EvaluationResult | 'gone'> {
     const started = performance.now();
     const row = (await this.prisma.bundleSet.findUnique({ where: { id } })) as BundleSetRow | null;
     if (!row) return 'gone';
-    const inputs = new EvaluationInputs(this.prisma, this.git);
+    const set = fromRow(row);
+    const partial = !request.full && request.clusterIds.length > 0 && request.clusterIds.length <= MAX_SCOPED_CLUSTERS && clusterSeparable(set.generators as Array<Record<string, unknown>>);
+    let scope = partial ? { clusterIds: request.clusterIds } : undefined;
+    let inputs = new EvaluationInputs(this.prisma, this.git);
+    const previous = { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as EntryCount[] };
     let run: BundleSetRun;
     try {
-      run = await computeRun(this.prisma, inputs, fromRow(row), id, { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as EntryCount[] });
+      run = await computeRun(this.prisma, inputs, set, id, previous, scope);
+      if (scope && !set.allowEmpty && (await this.emptiesClusterEntries(id, run))) {
+        // The last cluster-made bundles would go: evaluate whole, so the per-entry empty-result guard decides.
+        scope = undefined;
+        inputs = new EvaluationInputs(this.prisma, this.git);
+        run = await computeRun(this.prisma, inputs, set, id, previous);
+      }
       if (run.conflicts.length) {
         const c = run.conflicts[0]!;
         throw new EvaluationError('BundleConflict', `bundle "${c.name}" already exists, owned by ${c.owner}${run.conflicts.length > 1 ? ` (and ${run.conflicts.length - 1} more)` : ''}: nothing changed`, { field: 'template.name' });
@@ -68,7 +87,7 @@ export class BundleSetEvaluator {
       const done = await this.writer.write(id, writes, run.plan.delete, commits);
       const t2 = performance.now();
       this.logger.log(
-        `BundleSet ${row.name} evaluated in ${Math.round(t2 - started)} ms: ${run.generated.paramSets.length} parameter set(s), ` +
+        `BundleSet ${row.name} evaluated${scope ? ` for ${scope.clusterIds.length} cluster(s)` : ''} in ${Math.round(t2 - started)} ms: ${run.generated.paramSets.length} parameter set(s), ` +
           `${done.created} created, ${done.updated} updated, ${done.deleted} deleted, ${run.generated.bundles.length - writes.length} unchanged ` +
           `(generate ${run.timings.generateMs} ms, plan ${run.timings.planMs} ms, sources ${Math.round(t1 - t0)} ms, write ${Math.round(t2 - t1)} ms)`,
       );
@@ -83,8 +102,17 @@ export class BundleSetEvaluator {
       ...(p.skipped.update.length ? [`${p.skipped.update.length} update(s) not done (policy ${row.policy})`] : []),
       ...(p.skipped.delete.length ? [`${p.skipped.delete.length} deletion(s) not done (policy ${row.policy})`] : []),
     ];
-    await this.status(id, 'Evaluated', skipped.join('; '), {}, run.generated.paramSets.length, null, run.generated.entryCounts);
+    // A run for some clusters moves the count by what it changed; only a whole run sets the per-entry baseline.
+    const paramSetCount = scope ? Math.max(0, row.paramSetCount + run.generated.paramSets.length - run.existing.size) : run.generated.paramSets.length;
+    await this.status(id, 'Evaluated', skipped.join('; '), {}, paramSetCount, null, scope ? undefined : run.generated.entryCounts);
     return 'Evaluated';
+  }
+
+  /** True when a run for some clusters would delete every bundle the BundleSet made from clusters. */
+  private async emptiesClusterEntries(id: string, run: BundleSetRun): Promise<boolean> {
+    if (run.plan.delete.length === 0) return false;
+    const fromClusters = await this.prisma.bundle.count({ where: { bundleSetId: id, generatedForCluster: { not: null } } });
+    return fromClusters - run.plan.delete.length + run.plan.create.length <= 0;
   }
 
   /** Puts an unexpected failure (a database error, a bug) into the status: the run changed nothing and will be retried. */
@@ -104,6 +132,7 @@ export class BundleSetEvaluator {
     const writes: BundleWrite[] = [];
     const commits = new Map<string, string>();
     const candidates = [...run.plan.create, ...run.plan.update.map((u) => u.after), ...run.plan.keep];
+    const clusterOf = new Map(run.generated.bundles.map((b, i) => [b.name, run.generated.clusterIds[i] ?? null]));
     for (const spec of candidates) {
       const had = run.existing.get(spec.name);
       const same = !!had && sameSpec(had.spec, spec);
@@ -116,7 +145,7 @@ export class BundleSetEvaluator {
         commits.set(spec.name, read.commit);
         continue;
       }
-      writes.push({ spec, read, exists: run.existing.has(spec.name) });
+      writes.push({ spec, read, exists: run.existing.has(spec.name), clusterId: clusterOf.get(spec.name) ?? null });
     }
     return { writes, commits };
   }

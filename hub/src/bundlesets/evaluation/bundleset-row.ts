@@ -14,6 +14,7 @@ export interface BundleSetRow {
   maxDeleteFraction: number;
   approvedDeletion: string;
   entryCounts: unknown;
+  paramSetCount: number;
 }
 
 /** A stored BundleSet as the spec it was saved from (validated when saved). */

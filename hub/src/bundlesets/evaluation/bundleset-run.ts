@@ -2,8 +2,9 @@ import type { PrismaService } from '../../database/prisma.service.js';
 import { targetedClusters, type BundleTarget } from '../../target/bundle-target.js';
 import { planBundleSet, type BundleSetPlan, type ExistingBundle, type PlanGuards } from '../plan/bundleset-plan.js';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
-import type { BundleSetSpec } from './bundleset.types.js';
+import { readsClusters } from './cluster-scope.js';
 import { generateBundles, type EntryCount, type Generated } from './evaluate-bundleset.js';
+import { EvaluationError, type BundleSetSpec } from './bundleset.types.js';
 import type { EvaluationInputs } from './generator-context.js';
 
 /** What the BundleSet's bundles were made from, stored on each (`bundles.generated_spec`). */
@@ -43,23 +44,55 @@ export interface PreviousRun {
   entryCounts: EntryCount[];
 }
 
-export async function computeRun(prisma: PrismaService, inputs: EvaluationInputs, set: BundleSetSpec, id: string | undefined, previous: PreviousRun): Promise<BundleSetRun> {
+export async function computeRun(
+  prisma: PrismaService,
+  inputs: EvaluationInputs,
+  set: BundleSetSpec,
+  id: string | undefined,
+  previous: PreviousRun,
+  /** Only these clusters' parameter sets and bundles (a cluster-separable BundleSet whose clusters changed). */
+  scope?: { clusterIds: string[] },
+): Promise<BundleSetRun> {
   const t0 = performance.now();
+  const only = scope ? { ...set, generators: set.generators.filter((g) => readsClusters(g as Record<string, unknown>)) } : set;
+  if (scope) inputs.limitClusters(scope.clusterIds);
+  const where = { bundleSetId: id ?? null, ...(scope ? { generatedForCluster: { in: scope.clusterIds } } : {}) };
   // The stored bundles load while the generators run (a matrix at fleet size is 50,000 of each).
   const [generated, rows] = await Promise.all([
-    generateBundles(set, inputs),
-    id ? prisma.bundle.findMany({ where: { bundleSetId: id }, select: { name: true, generatedSpec: true, sourceId: true }, orderBy: { name: 'asc' } }) : Promise.resolve([]),
+    generateBundles(only, inputs),
+    id ? prisma.bundle.findMany({ where, select: { name: true, generatedSpec: true, sourceId: true }, orderBy: { name: 'asc' } }) : Promise.resolve([]),
   ]);
   const t1 = performance.now();
   const existing = new Map(rows.map((r) => [r.name, (r.generatedSpec as unknown as GeneratedRecord | null) ?? null]));
   const sourceIds = new Map(rows.map((r) => [r.name, r.sourceId]));
   const before: ExistingBundle[] = rows.map((r) => ({ name: r.name, spec: existing.get(r.name)?.spec ?? null }));
-  const previousCounts = new Map(previous.entryCounts.map((e) => [e.digest, e.count]));
-  const emptiedEntries = generated.entryCounts.flatMap((e, i) => ((previousCounts.get(e.digest) ?? 0) > 0 && e.count === 0 ? [{ field: `generators[${i}]`, before: previousCounts.get(e.digest)! }] : []));
-  const guards: PlanGuards = { policy: set.policy, allowEmpty: set.allowEmpty, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion: previous.approvedDeletion, emptiedEntries };
+  let guards: PlanGuards;
+  if (scope) {
+    // A cluster that left or lost its labels yields nothing, and its bundles go: expected, not an empty result.
+    // Deleting more than the fraction of all the BundleSet's bundles still waits.
+    const existingTotal = id ? await prisma.bundle.count({ where: { bundleSetId: id } }) : 0;
+    guards = { policy: set.policy, allowEmpty: true, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion: previous.approvedDeletion, existingTotal };
+  } else {
+    const previousCounts = new Map(previous.entryCounts.map((e) => [e.digest, e.count]));
+    const emptiedEntries = generated.entryCounts.flatMap((e, i) => ((previousCounts.get(e.digest) ?? 0) > 0 && e.count === 0 ? [{ field: `generators[${i}]`, before: previousCounts.get(e.digest)! }] : []));
+    guards = { policy: set.policy, allowEmpty: set.allowEmpty, maxDeleteFraction: set.maxDeleteFraction, approvedDeletion: previous.approvedDeletion, emptiedEntries };
+  }
   const plan = planBundleSet(generated.bundles, before, guards);
+  if (scope && id) await assertNoClashWithRest(prisma, id, scope.clusterIds, plan.create.map((s) => s.name));
   const conflicts = await findConflicts(prisma, plan.create.map((s) => s.name), id);
   return { generated, existing, sourceIds, plan, conflicts, timings: { generateMs: Math.round(t1 - t0), planMs: Math.round(performance.now() - t1) } };
+}
+
+/** A run for some clusters must not name a bundle the BundleSet made for another cluster (or for none). */
+async function assertNoClashWithRest(prisma: PrismaService, id: string, clusterIds: string[], names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const clash = await prisma.$queryRaw<Array<{ name: string }>>`
+    SELECT name FROM bundles WHERE bundle_set_id = ${id}::uuid AND name = ANY(${names}::text[])
+      AND (generated_for_cluster IS NULL OR NOT generated_for_cluster = ANY(${clusterIds}::uuid[]))
+    ORDER BY name LIMIT 1`;
+  if (clash[0]) {
+    throw new EvaluationError('DuplicateBundleName', `two parameter sets yield bundle "${clash[0].name}": make template.name unique per parameter set`, { field: 'template.name' });
+  }
 }
 
 /** Bundles of other owners holding names the run would create (one array parameter: a run may create 50,000). */

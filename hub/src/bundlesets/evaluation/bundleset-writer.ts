@@ -14,6 +14,8 @@ export interface BundleWrite {
   read: GeneratedSource;
   /** True when the BundleSet already has a bundle of this name. */
   exists: boolean;
+  /** The cluster whose parameter set made it, if any. */
+  clusterId: string | null;
 }
 
 /** Rows per statement: large enough to amortise round trips, small enough for PostgreSQL's parameter limits and memory. */
@@ -72,9 +74,9 @@ export class BundleSetWriter {
           if (creates.length) {
             const cols = columns(creates);
             const made = await tx.$queryRaw<{ id: string }[]>`
-              INSERT INTO bundles (id, name, targets, options, source_id, render_state, bundle_set_id, generated_spec, fanout_requested_at, updated_at)
-              SELECT gen_random_uuid(), v.name, v.targets::jsonb, '{}'::jsonb, v.source_id, 'Rendering'::"RenderState", ${bundleSetId}::uuid, v.spec::jsonb, now(), now()
-              FROM unnest(${cols.names}::text[], ${cols.targets}::text[], ${cols.sourceIds}::text[], ${cols.specs}::text[]) AS v(name, targets, source_id, spec)
+              INSERT INTO bundles (id, name, targets, options, source_id, render_state, bundle_set_id, generated_spec, generated_for_cluster, fanout_requested_at, updated_at)
+              SELECT gen_random_uuid(), v.name, v.targets::jsonb, '{}'::jsonb, v.source_id, 'Rendering'::"RenderState", ${bundleSetId}::uuid, v.spec::jsonb, v.cluster, now(), now()
+              FROM unnest(${cols.names}::text[], ${cols.targets}::text[], ${cols.sourceIds}::text[], ${cols.specs}::text[], ${cols.clusters}::uuid[]) AS v(name, targets, source_id, spec, cluster)
               ON CONFLICT (name) DO NOTHING
               RETURNING id::text AS id`;
             if (made.length !== creates.length) {
@@ -87,12 +89,12 @@ export class BundleSetWriter {
             const cols = columns(updates);
             const changed = await tx.$queryRaw<{ id: string }[]>`
               UPDATE bundles b SET
-                targets = v.targets::jsonb, generated_spec = v.spec::jsonb, source_id = v.source_id,
+                targets = v.targets::jsonb, generated_spec = v.spec::jsonb, source_id = v.source_id, generated_for_cluster = v.cluster,
                 render_state = CASE WHEN b.source_id = v.source_id THEN b.render_state ELSE 'Rendering'::"RenderState" END,
                 render_reason = CASE WHEN b.source_id = v.source_id THEN b.render_reason ELSE '' END,
                 render_message = CASE WHEN b.source_id = v.source_id THEN b.render_message ELSE '' END,
                 fanout_requested_at = now(), updated_at = now()
-              FROM unnest(${cols.names}::text[], ${cols.targets}::text[], ${cols.sourceIds}::text[], ${cols.specs}::text[]) AS v(name, targets, source_id, spec)
+              FROM unnest(${cols.names}::text[], ${cols.targets}::text[], ${cols.sourceIds}::text[], ${cols.specs}::text[], ${cols.clusters}::uuid[]) AS v(name, targets, source_id, spec, cluster)
               WHERE b.name = v.name AND b.bundle_set_id = ${bundleSetId}::uuid
               RETURNING b.id::text AS id`;
             ids.push(...changed.map((r) => r.id));
@@ -116,5 +118,6 @@ function columns(rows: ReadonlyArray<{ w: BundleWrite; sourceId: string }>) {
     targets: rows.map((r) => JSON.stringify(r.w.spec.targets)),
     sourceIds: rows.map((r) => r.sourceId),
     specs: rows.map((r) => JSON.stringify({ spec: r.w.spec, commit: r.w.read.commit } satisfies GeneratedRecord)),
+    clusters: rows.map((r) => r.w.clusterId),
   };
 }

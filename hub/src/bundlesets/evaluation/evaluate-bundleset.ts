@@ -6,12 +6,15 @@ import { renderBundleTemplate } from '../template/render-bundle-template.js';
 import { applyTemplatePatch } from '../template/template-patch.js';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
 import { EvaluationError, type BundleSetSpec } from './bundleset.types.js';
+import { readsClusters } from './cluster-scope.js';
 import { entryDigest } from './entry-digest.js';
 
 /** What a BundleSet's generators and template yield, before anything is compared or written. */
 export interface Generated {
   paramSets: ParamSet[];
   bundles: GeneratedBundleSpec[];
+  /** For each bundle, the cluster whose parameter set made it (`cluster.id` of an entry that reads clusters), or null. */
+  clusterIds: Array<string | null>;
   /** Parameter sets per top-level generator entry, with the entry's digest (for the empty-result guard). */
   entryCounts: EntryCount[];
 }
@@ -44,6 +47,13 @@ export async function generateBundles(set: BundleSetSpec, ctx: GeneratorContext)
     const template = applyTemplatePatch(set.template, patch);
     return sets.map(() => template);
   });
+  const clusterIds = perEntry.flatMap((sets, i) => {
+    const fromClusters = readsClusters(set.generators[i] as Record<string, unknown>);
+    return sets.map((params) => {
+      const id = fromClusters ? (params.cluster as { id?: unknown } | undefined)?.id : undefined;
+      return typeof id === 'string' ? id : null;
+    });
+  });
   const bundles: GeneratedBundleSpec[] = [];
   const seen = new Map<string, number>();
   paramSets.forEach((params, paramSetIndex) => {
@@ -65,7 +75,31 @@ export async function generateBundles(set: BundleSetSpec, ctx: GeneratorContext)
     seen.set(spec.name, paramSetIndex);
     if (set.preserveResourcesOnDeletion) spec = { ...spec, options: { ...spec.options, keepResources: true } };
     // As it will be stored (no undefined members), so comparing it with a stored spec compares values.
-    bundles.push(JSON.parse(JSON.stringify(spec)) as GeneratedBundleSpec);
+    bundles.push(withoutUndefined(spec) as GeneratedBundleSpec);
   });
-  return { paramSets, bundles, entryCounts: perEntry.map((sets, i) => ({ digest: entryDigest(set.generators[i]), count: sets.length })) };
+  return { paramSets, bundles, clusterIds, entryCounts: perEntry.map((sets, i) => ({ digest: entryDigest(set.generators[i]), count: sets.length })) };
+}
+
+/** `value` without undefined members at any depth, as JSON storage keeps it; the same object when it has none (the usual case). */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const w = withoutUndefined(v);
+      if (w !== v) (out ??= [...value])[i] = w;
+    });
+    return out ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) {
+      out ??= { ...(value as Record<string, unknown>) };
+      delete out[k];
+      continue;
+    }
+    const w = withoutUndefined(v);
+    if (w !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = w;
+  }
+  return out ?? value;
 }

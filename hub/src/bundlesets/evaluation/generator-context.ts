@@ -27,15 +27,21 @@ export class EvaluationInputs implements GeneratorContext {
   private groupMap?: Promise<Map<string, LabelSelector>>;
   private readonly repos = new Map<string, Promise<ResolvedGitRepo>>();
   private readonly trees = new Map<string, Promise<GitTree>>();
+  private only?: string[];
 
   constructor(
     private readonly prisma: PrismaService,
     readonly git: GitTreeReader,
   ) {}
 
+  /** Only these clusters are seen (a run for the clusters that changed); call before the first read. */
+  limitClusters(ids: readonly string[]): void {
+    this.only = [...ids];
+  }
+
   clusters(): Promise<readonly GeneratorCluster[]> {
     this.clusterList ??= this.prisma.cluster
-      .findMany({ select: { id: true, name: true, labels: true }, orderBy: { name: 'asc' } })
+      .findMany({ where: this.only ? { id: { in: this.only } } : {}, select: { id: true, name: true, labels: true }, orderBy: { name: 'asc' } })
       .then((rows) => rows.map((r) => ({ id: r.id, name: r.name, labels: r.labels as Labels })));
     return this.clusterList;
   }

@@ -64,6 +64,9 @@ describe('planBundleSet', () => {
     expect(planBundleSet([spec('a')], before, guards({ maxDeleteFraction: 0.5, approvedDeletion: deletionDigest(['b', 'c', 'd']) })).hold).toBeUndefined();
     // Approving three deletions does not approve four.
     expect(planBundleSet([], before, guards({ maxDeleteFraction: 0.5, allowEmpty: true, approvedDeletion: deletionDigest(['b', 'c', 'd']) })).hold?.reason).toBe('ApprovalRequired');
+    // A run for some clusters counts the fraction of all the BundleSet's bundles.
+    expect(planBundleSet([], existing(spec('b'), spec('c')), guards({ maxDeleteFraction: 0.5, allowEmpty: true, existingTotal: 10 })).hold).toBeUndefined();
+    expect(planBundleSet([], existing(spec('b'), spec('c')), guards({ maxDeleteFraction: 0.1, allowEmpty: true, existingTotal: 10 })).hold?.reason).toBe('ApprovalRequired');
     // At or under the fraction: no approval needed.
     expect(planBundleSet([spec('a'), spec('b')], before, guards({ maxDeleteFraction: 0.5 })).hold).toBeUndefined();
   });

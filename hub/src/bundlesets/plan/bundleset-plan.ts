@@ -29,6 +29,11 @@ export interface PlanGuards {
    * now, unchanged: a run with deletions then waits as an empty one does.
    */
   emptiedEntries?: Array<{ field: string; before: number }>;
+  /**
+   * How many bundles the BundleSet has in all, when `existing` is only part
+   * of them (a run for some clusters): the mass-deletion fraction is of all.
+   */
+  existingTotal?: number;
 }
 
 /** A bundle the BundleSet made earlier, with the spec it was made from. */
@@ -102,13 +107,13 @@ export function planBundleSet(desired: readonly GeneratedBundleSpec[], existing:
       reason: 'EmptyResult',
       message: `${which} yielded no parameter sets where it yielded some: nothing deleted (set allowEmpty to let it delete its ${plan.delete.length} bundle(s))`,
     };
-  } else if (plan.delete.length > 0 && plan.delete.length > guards.maxDeleteFraction * existing.length) {
+  } else if (plan.delete.length > 0 && plan.delete.length > guards.maxDeleteFraction * (guards.existingTotal ?? existing.length)) {
     const digest = deletionDigest(plan.delete);
     if (digest !== guards.approvedDeletion) {
       plan.hold = {
         reason: 'ApprovalRequired',
         message:
-          `the run would delete ${plan.delete.length} of ${existing.length} bundle(s), more than maxDeleteFraction ${guards.maxDeleteFraction}: ` +
+          `the run would delete ${plan.delete.length} of ${guards.existingTotal ?? existing.length} bundle(s), more than maxDeleteFraction ${guards.maxDeleteFraction}: ` +
           `waiting for approval (POST /api/v1/bundlesets/{name}/approve)`,
         deletion: { digest, names: plan.delete },
       };

@@ -1,5 +1,6 @@
 -- AlterTable
 ALTER TABLE "bundles" ADD COLUMN     "bundle_set_id" UUID,
+ADD COLUMN     "generated_for_cluster" UUID,
 ADD COLUMN     "generated_spec" JSONB;
 
 -- AlterTable
@@ -16,6 +17,8 @@ CREATE TABLE "bundle_sets" (
     "allow_empty" BOOLEAN NOT NULL DEFAULT false,
     "max_delete_fraction" DOUBLE PRECISION NOT NULL DEFAULT 0.5,
     "evaluation_requested_at" TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP,
+    "pending_full" BOOLEAN NOT NULL DEFAULT true,
+    "pending_cluster_ids" UUID[] DEFAULT ARRAY[]::UUID[],
     "evaluated_at" TIMESTAMP(3),
     "result" TEXT NOT NULL DEFAULT 'Pending',
     "message" TEXT NOT NULL DEFAULT '',
@@ -37,7 +40,7 @@ CREATE UNIQUE INDEX "bundle_sets_name_key" ON "bundle_sets"("name");
 CREATE INDEX "bundle_sets_evaluation_requested_at_idx" ON "bundle_sets"("evaluation_requested_at");
 
 -- CreateIndex
-CREATE INDEX "bundles_bundle_set_id_idx" ON "bundles"("bundle_set_id");
+CREATE INDEX "bundles_bundle_set_id_generated_for_cluster_idx" ON "bundles"("bundle_set_id", "generated_for_cluster");
 
 -- AddForeignKey
 ALTER TABLE "bundles" ADD CONSTRAINT "bundles_bundle_set_id_fkey" FOREIGN KEY ("bundle_set_id") REFERENCES "bundle_sets"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
