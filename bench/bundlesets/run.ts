@@ -18,9 +18,11 @@
  * --drain s) as an aside.
  * (1) from scratch: PUT → status Evaluated (every bundle written).
  * (2) no change: POST …/refresh → Evaluated again; rows written must be 0.
- * (3) one cluster joins: a cluster registered over gRPC (its labels stamp the
- *     BundleSet in the registration's transaction) → its --dirs bundles exist
- *     and the run is Evaluated; rows written must be exactly --dirs.
+ * (3) one cluster joins: a cluster registered over gRPC (its id stamps the
+ *     BundleSet in the registration's transaction; the matrix is
+ *     cluster-separable, so only its parameter sets are evaluated) → its
+ *     --dirs bundles exist and the run is Evaluated; rows written must be
+ *     exactly --dirs.
  * Hub RSS (VmRSS, /proc) is sampled every 200 ms: peak per step.
  * Rows written: the hub's flotilla_bundleset_bundles_written_total (created + updated + deleted) over the step.
  *
@@ -197,7 +199,7 @@ async function main(): Promise<void> {
   log('');
   log('Evaluations as the hub logged them:');
   log('```');
-  for (const line of h.logs().split('\n').filter((l) => l.includes('evaluated in'))) log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^.*?BundleSet /, 'BundleSet '));
+  for (const line of h.logs().split('\n').filter((l) => /BundleSet \S+ evaluated( for \d+ cluster\(s\))? in/.test(l))) log(line.replace(/\x1b\[[0-9;]*m/g, '').replace(/^.*?BundleSet /, 'BundleSet '));
   log('```');
   log(`Aside: with the queues resumed, the fan-out and renders of all ${expected + DIRS} bundles took ${drainS.toFixed(0)} s${rendering > 0 ? ` (stopped at --drain with ${rendering} still Rendering)` : ''}.`);
   if (args.out !== '-') writeFileSync(args.out!, lines.join('\n') + '\n');
