@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -395,5 +396,43 @@ describe('BundleSet template patches and the per-generator empty guard', () => {
     (bad.generators[1] as any).template = { name: '{{ .cluster.name ' };
     expect(await hub.api('PUT', '/api/v1/bundlesets/bad-patch', bad)).toMatchObject({ status: 400, body: { field: 'body.generators.1.template.name' } });
     expect((await hub.api('GET', '/api/v1/bundlesets/bad-patch')).status).toBe(404);
+  });
+});
+
+describe('BundleSet revisions', () => {
+  it('reads a tag the GitRepo never fetched, in generators and the template, and preview sees the same', async () => {
+    const v1 = await repo.tag('bs-v1');
+    await repo.writeFiles({ 'apps/web/web.yaml': cm('web-two'), 'apps/late/late.yaml': cm('late') });
+    const head = await repo.commit('after bs-v1');
+    await hub.api('POST', '/api/v1/gitrepos/src/refresh');
+    await fetched(head);
+    const body = {
+      generators: [{ gitDirectories: { gitRepo: 'src', revision: 'bs-v1', directories: [{ path: 'apps/*' }] } }],
+      template: { name: 'rev-{{ .path.basename }}', gitRepo: 'src', revision: 'bs-v1', path: '{{ .path.path }}', targets: [{ clusterName: 'c-dev' }] },
+    };
+    // apps/late is on main only: the bundles are the tag's directories.
+    const tagged = (await repo.git('ls-tree', '-d', '--name-only', 'bs-v1', 'apps/')).split('\n').map((p) => `rev-${p.slice('apps/'.length)}`).sort();
+    expect(tagged).toContain('rev-web');
+    expect(tagged).not.toContain('rev-late');
+    const preview = await hub.api('POST', '/api/v1/bundlesets/preview', body);
+    expect(preview.body.error).toBeNull();
+    expect(preview.body.create.map((c: any) => c.name).sort()).toEqual(tagged);
+    expect((await hub.api('PUT', '/api/v1/bundlesets/rev', body)).status).toBe(201);
+    await evaluated('rev');
+    expect(await bundlesOf('rev')).toEqual(tagged);
+    const rows = await query<{ commit: string; content: Buffer }>(
+      hub.database.url,
+      "SELECT b.generated_spec->>'commit' AS commit, s.content FROM bundles b JOIN bundle_sources s ON s.id = b.source_id WHERE b.name = 'rev-web'",
+    );
+    expect(rows[0]!.commit).toBe(v1);
+    // The tag's web.yaml (app: web), not main's (app: web-two).
+    expect(gunzipSync(rows[0]!.content).toString()).toContain(Buffer.from(cm('web')).toString('base64'));
+
+    // A tag that does not exist stops the run and changes nothing.
+    const at = (await hub.api('GET', '/api/v1/bundlesets/rev')).body.status.evaluatedAt;
+    expect((await hub.api('PUT', '/api/v1/bundlesets/rev', { ...body, template: { ...body.template, revision: 'no-such-tag' } })).status).toBe(200);
+    const failed = await evaluated('rev', 'SourceFailed', at);
+    expect(failed.status.message).toMatch(/no-such-tag/);
+    expect(await bundlesOf('rev')).toEqual(tagged);
   });
 });

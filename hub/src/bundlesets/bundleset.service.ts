@@ -14,7 +14,8 @@ import { computeRun, reach } from './evaluation/bundleset-run.js';
 import type { EntryCount } from './evaluation/evaluate-bundleset.js';
 import { EvaluationError, type BundleSetSpec, type EvaluationWhere } from './evaluation/bundleset.types.js';
 import { requestEvaluation } from './evaluation/evaluation-marker.js';
-import { EvaluationInputs } from './evaluation/generator-context.js';
+import { EvaluationInputs, type RevisionFetcher } from './evaluation/generator-context.js';
+import { revisionFetcher } from './evaluation/revision-fetcher.js';
 import { BundleTemplateError } from './template/bundle-template.error.js';
 import { checkTemplateSyntax } from './template/check-template-syntax.js';
 import { toView, type BundleSetView } from './bundleset.view.js';
@@ -47,6 +48,7 @@ export interface BundleSetPreview {
 @Injectable()
 export class BundleSetService {
   private readonly git: GitTreeReader;
+  private readonly fetchRevision: RevisionFetcher;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -55,6 +57,8 @@ export class BundleSetService {
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.git = new GitTreeReader({ cacheDir: config.git.cacheDir, timeoutMs: config.git.timeoutSeconds * 1000 });
+    // A preview may read a revision no GitRepo fetched: fetched into a cache of previews' own (the GitRepos' stay untouched).
+    this.fetchRevision = revisionFetcher(config, 'preview');
   }
 
   async put(name: string, input: PutBundleSet): Promise<{ created: boolean; set: BundleSetView }> {
@@ -101,7 +105,7 @@ export class BundleSetService {
       allowEmpty: input.syncPolicy.allowEmpty,
       maxDeleteFraction: input.syncPolicy.maxDeleteFraction,
     };
-    const inputs = new EvaluationInputs(this.prisma, this.git);
+    const inputs = new EvaluationInputs(this.prisma, this.git, this.fetchRevision);
     const empty: BundleSetPreview = {
       counts: { paramSets: 0, create: 0, update: 0, delete: 0, unchanged: 0 },
       truncated: false,

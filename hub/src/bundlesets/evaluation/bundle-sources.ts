@@ -35,7 +35,7 @@ export class BundleSources {
     let source = this.sources.get(key);
     if (!source) {
       const cached = this.cache?.get(key);
-      source = cached ? Promise.resolve(cached) : this.read(repo.id, repo.commit, spec.path).then((read) => (this.cache?.set(key, read), read));
+      source = cached ? Promise.resolve(cached) : this.read(repo.cacheKey, repo.commit, spec.path).then((read) => (this.cache?.set(key, read), read));
       this.sources.set(key, source);
     }
     const read = await source.catch((error: Error) => {

@@ -13,7 +13,8 @@ import { fromRow, type BundleSetRow } from './bundleset-row.js';
 import { EvaluationError, type EvaluationResult, type EvaluationWhere } from './bundleset.types.js';
 import { computeRun, type BundleSetRun } from './bundleset-run.js';
 import type { EntryCount } from './evaluate-bundleset.js';
-import { EvaluationInputs } from './generator-context.js';
+import { EvaluationInputs, type RevisionFetcher } from './generator-context.js';
+import { revisionFetcher } from './revision-fetcher.js';
 import { clusterSeparable } from './cluster-scope.js';
 
 /** A request for more clusters than this is evaluated whole (a registration storm: one run is cheaper). */
@@ -31,6 +32,7 @@ export class BundleSetEvaluator {
   private readonly logger = new Logger(BundleSetEvaluator.name);
   readonly git: GitTreeReader;
   private readonly sourceCache = new SourceCache();
+  private readonly fetcher: (bundleSetId: string) => RevisionFetcher;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -39,6 +41,7 @@ export class BundleSetEvaluator {
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.git = new GitTreeReader({ cacheDir: config.git.cacheDir, timeoutMs: config.git.timeoutSeconds * 1000 });
+    this.fetcher = (bundleSetId) => revisionFetcher(config, `bundleset-${bundleSetId}`);
   }
 
   /**
@@ -61,7 +64,7 @@ export class BundleSetEvaluator {
     const set = fromRow(row);
     const partial = !request.full && request.clusterIds.length > 0 && request.clusterIds.length <= MAX_SCOPED_CLUSTERS && clusterSeparable(set.generators as Array<Record<string, unknown>>);
     let scope = partial ? { clusterIds: request.clusterIds } : undefined;
-    let inputs = new EvaluationInputs(this.prisma, this.git);
+    let inputs = new EvaluationInputs(this.prisma, this.git, this.fetcher(id));
     const previous = { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as EntryCount[] };
     let run: BundleSetRun;
     try {
@@ -69,7 +72,7 @@ export class BundleSetEvaluator {
       if (scope && !set.allowEmpty && (await this.emptiesClusterEntries(id, run))) {
         // The last cluster-made bundles would go: evaluate whole, so the per-entry empty-result guard decides.
         scope = undefined;
-        inputs = new EvaluationInputs(this.prisma, this.git);
+        inputs = new EvaluationInputs(this.prisma, this.git, this.fetcher(id));
         run = await computeRun(this.prisma, inputs, set, id, previous);
       }
       if (run.conflicts.length) {

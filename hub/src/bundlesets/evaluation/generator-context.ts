@@ -1,5 +1,7 @@
 import type { LabelSelector, Labels } from '@flotilla/core';
 import type { PrismaService } from '../../database/prisma.service.js';
+import { GitError } from '../../gitrepos/git/git.error.js';
+import type { GitRepoRemoteRow } from '../../gitrepos/git/git-remote.js';
 import { GitTreeReader, GitTreeUnavailable } from '../../gitrepos/git/git-tree.reader.js';
 import { GeneratorError } from '../generators/generator.error.js';
 import type { GeneratorCluster, GeneratorContext, GitTree } from '../generators/generator.types.js';
@@ -8,12 +10,21 @@ import { interpolateStrings } from '../template/interpolate-strings.js';
 /** Most parameter sets one BundleSet may yield. */
 export const MAX_PARAM_SETS = 100_000;
 
-/** A GitRepo as an evaluation reads it: its cache key and the commit its last sync fetched. */
+/** A GitRepo as an evaluation reads it: the commit (its last fetched one, or a revision's) and the cache holding it. */
 export interface ResolvedGitRepo {
   id: string;
   name: string;
   commit: string;
+  /** The git cache directory (under FLOTILLA_GIT_CACHE_DIR) that holds `commit`. */
+  cacheKey: string;
 }
+
+/**
+ * Fetches a revision the GitRepo's own cache lacks (a tag, a branch, a commit
+ * it never fetched) into a cache of the evaluation's own, and says where.
+ * Throws GitError when the remote refuses or lacks it.
+ */
+export type RevisionFetcher = (repo: GitRepoRemoteRow & { name: string }, revision: string) => Promise<{ cacheKey: string; commit: string }>;
 
 /**
  * The GeneratorContext of one evaluation, read from PostgreSQL and the git
@@ -32,6 +43,7 @@ export class EvaluationInputs implements GeneratorContext {
   constructor(
     private readonly prisma: PrismaService,
     readonly git: GitTreeReader,
+    private readonly fetchRevision?: RevisionFetcher,
   ) {}
 
   /** Only these clusters are seen (a run for the clusters that changed); call before the first read. */
@@ -79,14 +91,27 @@ export class EvaluationInputs implements GeneratorContext {
   }
 
   private async resolveRepo(name: string, revision?: string): Promise<ResolvedGitRepo> {
-    const repo = await this.prisma.gitRepo.findUnique({ where: { name }, select: { id: true, name: true, commit: true } });
+    const repo = await this.prisma.gitRepo.findUnique({
+      where: { name },
+      select: { id: true, name: true, commit: true, repo: true, credentials: true, caBundle: true, insecureSkipTlsVerify: true },
+    });
     if (!repo) throw new GeneratorError('GitRepoNotFound', `GitRepo "${name}" does not exist`);
-    if (!revision && !repo.commit) throw new GeneratorError('GitUnavailable', `GitRepo "${name}" has not fetched a commit yet`);
+    if (!revision) {
+      if (!repo.commit) throw new GeneratorError('GitUnavailable', `GitRepo "${name}" has not fetched a commit yet`);
+      return { id: repo.id, name: repo.name, commit: repo.commit, cacheKey: repo.id };
+    }
+    // A commit the GitRepo's cache already holds is read from there; anything else is fetched for this evaluation.
+    const cached = await this.git.resolve(repo.id, revision).catch((error: unknown) => {
+      if (error instanceof GitTreeUnavailable) return undefined;
+      throw error;
+    });
+    if (cached) return { id: repo.id, name: repo.name, commit: cached, cacheKey: repo.id };
+    if (!this.fetchRevision) throw new GeneratorError('GitUnavailable', `GitRepo "${name}": revision "${revision}" is not in its cache`);
     try {
-      const commit = revision ? await this.git.resolve(repo.id, revision) : repo.commit;
-      return { id: repo.id, name: repo.name, commit };
+      const fetched = await this.fetchRevision(repo, revision);
+      return { id: repo.id, name: repo.name, ...fetched };
     } catch (error) {
-      if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitUnavailable', `GitRepo "${name}": ${error.message}`, {}, { cause: error });
+      if (error instanceof GitError) throw new GeneratorError('GitUnavailable', `GitRepo "${name}" revision "${revision}": ${error.message}`, {}, { cause: error });
       throw error;
     }
   }
@@ -95,7 +120,7 @@ export class EvaluationInputs implements GeneratorContext {
     const repo = await this.gitRepo(name, revision);
     let listed;
     try {
-      listed = await this.git.tree(repo.id, repo.commit);
+      listed = await this.git.tree(repo.cacheKey, repo.commit);
     } catch (error) {
       if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitUnavailable', `GitRepo "${name}": ${error.message}`, {}, { cause: error });
       throw error;
@@ -109,7 +134,7 @@ export class EvaluationInputs implements GeneratorContext {
       async readFile(path: string): Promise<Buffer> {
         if (!files.has(path)) throw new GeneratorError('GitFileUnreadable', `${path} is not a file of GitRepo "${name}" at ${repo.commit.slice(0, 12)}`, { file: path });
         try {
-          return await git.readFile(repo.id, repo.commit, path);
+          return await git.readFile(repo.cacheKey, repo.commit, path);
         } catch (error) {
           if (error instanceof GitTreeUnavailable) throw new GeneratorError('GitFileUnreadable', error.message, { file: path }, { cause: error });
           throw error;

@@ -12,9 +12,8 @@ import { SecretBox } from '../../security/secret-box.js';
 import type { BundleTarget } from '../../target/bundle-target.js';
 import { GitClient, type GitRef, type GitRemote } from '../git/git-client.js';
 import { GitError } from '../git/git.error.js';
-import type { GitCredentials } from '../git/git-auth.js';
+import { gitRemoteOf } from '../git/git-remote.js';
 import type { SyncIssue } from '../gitrepo-status.js';
-import { secretContext } from '../../security/gitrepo-secrets.js';
 
 export type SyncOutcome = 'gone' | 'paused' | 'unchanged' | 'synced' | 'failed';
 
@@ -144,12 +143,7 @@ export class GitSyncService {
   }
 
   private remote(repo: Repo): GitRemote {
-    const credentials = repo.credentials ? (JSON.parse(this.box.open(repo.credentials, secretContext(repo.id, 'credentials'))) as GitCredentials) : undefined;
-    return {
-      url: repo.repo,
-      ...(credentials ? { credentials } : {}),
-      tls: { ...(repo.caBundle ? { caBundle: repo.caBundle } : {}), insecureSkipTlsVerify: repo.insecureSkipTlsVerify },
-    };
+    return gitRemoteOf(repo, this.box);
   }
 }
 
