@@ -81,7 +81,7 @@ export class BundleSetEvaluator {
       }
       if (run.plan.hold) {
         const hold = run.plan.hold;
-        await this.status(id, hold.reason, hold.message, {}, run.generated.paramSets.length, 'deletion' in hold ? hold.deletion : null);
+        await this.status(id, hold.reason, hold.message, {}, scope ? row.paramSetCount : run.generated.paramSets.length, 'deletion' in hold ? hold.deletion : null);
         return hold.reason;
       }
       const t0 = performance.now();
