@@ -167,8 +167,17 @@ export class BundleSetService {
   async delete(name: string): Promise<void> {
     const row = await this.prisma.bundleSet.findUnique({ where: { name }, select: { id: true } });
     if (!row) throw notFound(name);
-    await this.bundles.delete({ bundleSetId: row.id });
-    await this.prisma.bundleSet.deleteMany({ where: { id: row.id } });
+    // An evaluation running meanwhile may add bundles after the first pass (the row cannot go while they exist): again.
+    for (let attempt = 1; ; attempt++) {
+      await this.bundles.delete({ bundleSetId: row.id });
+      try {
+        await this.prisma.bundleSet.deleteMany({ where: { id: row.id } });
+        return;
+      } catch (error) {
+        const foreignKey = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
+        if (!foreignKey || attempt === 5) throw error;
+      }
+    }
   }
 
   /** Deployments of each BundleSet's bundles by state, counted by SQL. */

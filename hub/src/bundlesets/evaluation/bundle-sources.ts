@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRenderError, readBundle, resolveLimits, type BundleSource, type FleetYaml } from '@flotilla/render';
 import { GitTreeUnavailable } from '../../gitrepos/git/git-tree.reader.js';
+import { deepMerge } from '../generators/param.merge.js';
 import type { GeneratedBundleSpec } from '../template/bundle-template.types.js';
 import { EvaluationError } from './bundleset.types.js';
 import type { EvaluationInputs } from './generator-context.js';
@@ -108,19 +109,6 @@ export function overridesOf(spec: GeneratedBundleSpec, fleetYaml: FleetYaml): Pa
   if (spec.options.keepResources) out.keepResources = true;
   if (spec.options.correctDrift) out.correctDrift = { ...fleetYaml.correctDrift, enabled: true };
   return out;
-}
-
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const prev = out[key];
-    out[key] = isMap(prev) && isMap(value) ? deepMerge(prev, value) : value;
-  }
-  return out;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function renderLocation(error: Error): { file?: string; line?: number } {

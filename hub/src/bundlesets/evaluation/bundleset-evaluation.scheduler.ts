@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
+import { TickLoop } from '../../platform/schedule/tick-loop.js';
 import { BundleSetQueue } from './bundleset-evaluation.queue.js';
 import { requestedEvaluations } from './evaluation-marker.js';
 
@@ -17,8 +18,7 @@ const BATCH = 200;
 @Injectable()
 export class BundleSetEvaluationScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(BundleSetEvaluationScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly loop = new TickLoop('BundleSet evaluation scheduling', TICK_MS, () => this.queueRequested(), this.logger);
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -26,26 +26,16 @@ export class BundleSetEvaluationScheduler implements OnApplicationBootstrap, OnM
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.loop.stop();
   }
 
-  async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const ids = await requestedEvaluations(this.prisma, BATCH);
-      for (const id of ids) await this.queue.evaluate(id);
-      return ids.length;
-    } catch (error) {
-      this.logger.warn(`BundleSet evaluation scheduling failed: ${(error as Error).message}`);
-      return 0;
-    } finally {
-      this.running = false;
-    }
+  private async queueRequested(): Promise<number> {
+    const ids = await requestedEvaluations(this.prisma, BATCH);
+    for (const id of ids) await this.queue.evaluate(id);
+    return ids.length;
   }
 }

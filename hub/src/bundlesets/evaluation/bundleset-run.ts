@@ -32,18 +32,18 @@ export interface BundleSetRun {
   timings: { generateMs: number; planMs: number };
 }
 
-/**
- * Computes one run of a BundleSet — saved (`id`) or not — from the current
- * inputs and its existing bundles, changing nothing. Preview returns it;
- * the evaluator executes it; both call this, so preview equals what the
- * next evaluation does for the same inputs.
- */
 /** What a saved BundleSet's last evaluation left for the guards of the next. */
 export interface PreviousRun {
   approvedDeletion: string;
   entryCounts: EntryCount[];
 }
 
+/**
+ * Computes one run of a BundleSet — saved (`id`) or not — from the current
+ * inputs and its existing bundles, changing nothing. Preview returns it;
+ * the evaluator executes it; both call this, so preview equals what the
+ * next evaluation does for the same inputs.
+ */
 export async function computeRun(
   prisma: PrismaService,
   inputs: EvaluationInputs,

@@ -1,3 +1,4 @@
+import { deepMerge } from '../generators/param.merge.js';
 import type { BundleTemplate } from './bundle-template.types.js';
 
 /**
@@ -8,16 +9,5 @@ import type { BundleTemplate } from './bundle-template.types.js';
  * any other (its strings are evaluated over each parameter set).
  */
 export function applyTemplatePatch(template: BundleTemplate, patch: Readonly<Record<string, unknown>> | undefined): BundleTemplate {
-  return patch ? (merge(template, patch) as BundleTemplate) : template;
-}
-
-function merge(base: unknown, patch: unknown): unknown {
-  if (!isMap(base) || !isMap(patch)) return patch;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) out[key] = key in out ? merge(out[key], value) : value;
-  return out;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return patch ? (deepMerge(template as unknown as Record<string, unknown>, patch) as unknown as BundleTemplate) : template;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
+import { TickLoop } from '../../platform/schedule/tick-loop.js';
 import { GitSyncQueue } from '../git-sync.queue.js';
 import { claimDueSyncs } from './sync-marker.js';
 
@@ -20,8 +21,7 @@ const BATCH = 200;
 @Injectable()
 export class GitPollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(GitPollScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly loop = new TickLoop('GitRepo poll scheduling', TICK_MS, () => this.queueDue(), this.logger);
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -29,26 +29,20 @@ export class GitPollScheduler implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.loop.stop();
   }
 
-  async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const due = await claimDueSyncs(this.prisma, STALE_REQUEST_SECONDS, BATCH);
-      for (const id of due) await this.queue.sync(id);
-      return due.length;
-    } catch (error) {
-      this.logger.warn(`GitRepo poll scheduling failed: ${(error as Error).message}`);
-      return 0;
-    } finally {
-      this.running = false;
-    }
+  tick(): Promise<number> {
+    return this.loop.run();
+  }
+
+  private async queueDue(): Promise<number> {
+    const due = await claimDueSyncs(this.prisma, STALE_REQUEST_SECONDS, BATCH);
+    for (const id of due) await this.queue.sync(id);
+    return due.length;
   }
 }
