@@ -84,7 +84,7 @@ export class GitSyncService {
         },
       });
       // Bundles the commit did not change are rendered already: the commit may be wholly rendered now.
-      await advanceRenderedCommit(this.prisma, { gitRepoId: id });
+      await this.prisma.$transaction((tx) => advanceRenderedCommit(tx, { gitRepoId: id }));
       // BundleSets reading this GitRepo evaluate the new commit.
       await requestBundleSetEvaluation(this.prisma, { gitRepo: repo.name });
       return 'synced';
