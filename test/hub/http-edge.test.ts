@@ -131,10 +131,20 @@ describe('authentication before the body', () => {
     await prober.answering;
     let statuses: number[];
     try {
+      // The hub answers 401 and closes before the body is read; a client still writing may see that close as
+      // EPIPE / ECONNRESET before it reads the answer (timing: seen once in CI). That is a refusal too.
       const results = await Promise.all(
-        Array.from({ length: 12 }, () => raw('POST', '/api/v1/registration-tokens', { body, token: null, headers: { 'content-type': 'application/json' } })),
+        Array.from({ length: 12 }, () =>
+          raw('POST', '/api/v1/registration-tokens', { body, token: null, headers: { 'content-type': 'application/json' } }).then(
+            (r) => r.status,
+            (error: Error & { cause?: { code?: string } }) => {
+              if (error.cause?.code === 'EPIPE' || error.cause?.code === 'ECONNRESET') return 'closed' as const;
+              throw error;
+            },
+          ),
+        ),
       );
-      statuses = results.map((r) => r.status);
+      statuses = results.filter((r): r is number => r !== 'closed');
     } finally {
       clearInterval(sampler);
     }
@@ -142,7 +152,8 @@ describe('authentication before the body', () => {
     peak = Math.max(peak, rss());
     console.log(`63 MB x 12 unauthenticated: RSS ${(baseline / MiB).toFixed(0)} -> peak ${(peak / MiB).toFixed(0)} MiB; hub CPU ${(cpuSeconds(pid) - cpuBefore).toFixed(1)} s in ${Date.now() - started} ms; /healthz ms: ${health.join(', ')}`);
     expect((peak - baseline) / MiB, 'RSS growth in MiB').toBeLessThan(64);
-    expect(statuses).toEqual(Array(12).fill(401));
+    expect(statuses.length, 'answered (the rest were cut while still sending)').toBeGreaterThan(0);
+    expect(statuses).toEqual(Array(statuses.length).fill(401));
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((h) => typeof h === 'number' && h < 2_000), `healthz: ${health.join(', ')}`).toBe(true);
   });
