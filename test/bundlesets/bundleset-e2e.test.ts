@@ -9,24 +9,18 @@
  * without it prunes them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
-import { agentBuilt, agentProcess, type AgentProcess } from '../agent/agent-process.ts';
-import { createNamespace, kubeFor, read } from '../agent/agent-support.ts';
-import { startClusters, toolPath, type Cluster } from '../clusters/index.ts';
+import { read } from '../agent/agent-support.ts';
 import { eventually } from '../support/eventually.ts';
 import { createRepo, type TestRepo } from '../support/git-server.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { startFleet, type FleetMember, type TestFleet } from '../support/fleet.ts';
+import type { TestHub } from '../support/hub.ts';
 
 const WAIT = { timeoutMs: 120_000, intervalMs: 500 };
-const AGENT_NS = 'flotilla-system';
 const LABELS = [{ env: 'prod' }, { env: 'prod' }, { env: 'dev' }, { env: 'dev' }];
 
-interface Member {
-  cluster: Cluster;
-  kube: KubeClient;
-  agent: AgentProcess;
-}
+type Member = FleetMember;
 
+let fleet: TestFleet | undefined;
 let hub: TestHub;
 let repo: TestRepo;
 let members: Member[] = [];
@@ -73,30 +67,16 @@ const bundleSet = (prefix: string, preserve: boolean) => ({
 });
 
 beforeAll(async () => {
-  agentBuilt();
   repo = await createRepo();
   await repo.writeFiles({ ...chart('web'), ...chart('db') });
   await repo.commit('web and db');
-  const [startedHub, clusters] = await Promise.all([startHub({ env: { FLOTILLA_HELM: await toolPath('helm'), FLOTILLA_KUSTOMIZE: await toolPath('kustomize') } }), startClusters(4, { workloads: true })]);
-  hub = startedHub;
-  const token = (await hub.api('POST', '/api/v1/registration-tokens', { maxUses: 4, ttlSeconds: 3600 })).body.token as string;
-  members = await Promise.all(
-    clusters.map(async (cluster, i) => {
-      const kube = await kubeFor(cluster);
-      await createNamespace(kube, AGENT_NS);
-      const agent = agentProcess({ hubAddress: hub.grpcAddress, caFile: hub.tls!.caFile, token, kubeconfigPath: cluster.kubeconfigPath, clusterName: cluster.name, labels: LABELS[i]!, namespace: AGENT_NS });
-      // The fourth cluster joins later.
-      if (i < 3) agent.start();
-      return { cluster, kube, agent };
-    }),
-  );
+  // The fourth cluster joins later.
+  fleet = await startFleet(LABELS, { startAgent: (i) => i < 3 });
+  ({ hub, members } = fleet);
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all(members.map((m) => m.agent.stop()));
-  for (const m of members) m.kube.close();
-  await Promise.all(members.map((m) => m.cluster.stop()));
-  await hub?.dispose();
+  await fleet?.dispose();
   await repo?.dispose();
 });
 

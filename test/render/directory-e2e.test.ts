@@ -7,56 +7,32 @@
  * waves run in order on the cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
-import { agentBuilt, agentProcess, type AgentProcess } from '../agent/agent-process.ts';
-import { createNamespace, kubeFor, rand, read } from '../agent/agent-support.ts';
-import { startClusters, toolPath, type Cluster } from '../clusters/index.ts';
+import { createNamespace, rand, read } from '../agent/agent-support.ts';
 import { archiveOf } from '../support/bundle-archive.ts';
 import { eventually } from '../support/eventually.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { startFleet, type FleetMember, type TestFleet } from '../support/fleet.ts';
+import type { TestHub } from '../support/hub.ts';
 
 const WAIT = { timeoutMs: 120_000, intervalMs: 500 };
-const AGENT_NS = 'flotilla-system';
 const LABELS = [
   { env: 'prod', region: 'eu' },
   { env: 'prod', region: 'us' },
   { env: 'dev', region: 'eu' },
 ];
 
-interface Member {
-  cluster: Cluster;
-  kube: KubeClient;
-  agent: AgentProcess;
-}
+type Member = FleetMember;
 
+let fleet: TestFleet | undefined;
 let hub: TestHub;
 let members: Member[] = [];
 
 beforeAll(async () => {
-  agentBuilt();
-  const [startedHub, clusters] = await Promise.all([
-    startHub({ env: { FLOTILLA_HELM: await toolPath('helm'), FLOTILLA_KUSTOMIZE: await toolPath('kustomize') } }),
-    startClusters(3, { workloads: true }),
-  ]);
-  hub = startedHub;
-  const token = (await hub.api('POST', '/api/v1/registration-tokens', { maxUses: 3, ttlSeconds: 3600 })).body.token as string;
-  members = await Promise.all(
-    clusters.map(async (cluster, i) => {
-      const kube = await kubeFor(cluster);
-      await createNamespace(kube, AGENT_NS);
-      const agent = agentProcess({ hubAddress: hub.grpcAddress, caFile: hub.tls!.caFile, token, kubeconfigPath: cluster.kubeconfigPath, clusterName: cluster.name, labels: LABELS[i]!, namespace: AGENT_NS });
-      agent.start();
-      return { cluster, kube, agent };
-    }),
-  );
+  fleet = await startFleet(LABELS);
+  ({ hub, members } = fleet);
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all(members.map((m) => m.agent.stop()));
-  for (const m of members) m.kube.close();
-  await Promise.all(members.map((m) => m.cluster.stop()));
-  await hub?.dispose();
-  if (process.env.FLOTILLA_TEST_AGENT_LOGS) for (const m of members) console.log(m.agent.logs());
+  await fleet?.dispose();
 });
 
 /** A chart in the style of a Fleet repository: per-environment values in fleet.yaml, the region templated in. */
