@@ -1,3 +1,4 @@
+import type { BundleSetRow } from './evaluation/bundleset-row.js';
 import type { BundleSetPolicy } from './plan/bundleset-plan.js';
 import type { EvaluationWhere } from './evaluation/bundleset.types.js';
 
@@ -21,27 +22,7 @@ export interface BundleSetView {
   updatedAt: string;
 }
 
-interface Row {
-  id: string;
-  name: string;
-  generators: unknown;
-  template: unknown;
-  policy: string;
-  preserveResourcesOnDeletion: boolean;
-  allowEmpty: boolean;
-  maxDeleteFraction: number;
-  evaluationRequestedAt: Date | null;
-  evaluatedAt: Date | null;
-  result: string;
-  message: string;
-  errorWhere: unknown;
-  paramSetCount: number;
-  pendingDeletion: unknown;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export function toView(row: Row, counts: { total: number; deployments: Record<string, number> } = { total: 0, deployments: {} }): BundleSetView {
+export function toView(row: BundleSetRow, counts: { total: number; deployments: Record<string, number> } = { total: 0, deployments: {} }): BundleSetView {
   const pending = row.pendingDeletion as { names: string[] } | null;
   return {
     id: row.id,

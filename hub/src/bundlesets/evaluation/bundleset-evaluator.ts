@@ -59,13 +59,13 @@ export class BundleSetEvaluator {
 
   private async run(id: string, request: { full: boolean; clusterIds: string[] }): Promise<EvaluationResult | 'gone'> {
     const started = performance.now();
-    const row = (await this.prisma.bundleSet.findUnique({ where: { id } })) as BundleSetRow | null;
+    const row: BundleSetRow | null = await this.prisma.bundleSet.findUnique({ where: { id } });
     if (!row) return 'gone';
     const set = fromRow(row);
     const partial = !request.full && request.clusterIds.length > 0 && request.clusterIds.length <= MAX_SCOPED_CLUSTERS && clusterSeparable(set.generators as Array<Record<string, unknown>>);
     let scope = partial ? { clusterIds: request.clusterIds } : undefined;
     let inputs = new EvaluationInputs(this.prisma, this.git, this.fetcher(id));
-    const previous = { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as EntryCount[] };
+    const previous = { approvedDeletion: row.approvedDeletion, entryCounts: row.entryCounts as unknown as EntryCount[] };
     let run: BundleSetRun;
     try {
       run = await computeRun(this.prisma, inputs, set, id, previous, scope);
