@@ -46,7 +46,7 @@ export class DeploymentFanout {
       const [clusters, groups, existing] = await Promise.all([
         readTargetableClusters(tx),
         readGroupSelectors(tx),
-        tx.deployment.findMany({ where: { bundleId }, select: { id: true, clusterId: true, desiredRevision: true, renderKey: true, options: true } }),
+        tx.deployment.findMany({ where: { bundleId }, select: { id: true, clusterId: true, stagedRevision: true, stagedRenderKey: true, stagedOptions: true } }),
       ]);
       let plan: DeploymentPlan;
       let renderMissing = false;
@@ -95,7 +95,7 @@ export class DeploymentFanout {
       const stale = existing.filter((d) => !wantedIds.has(d.bundleId));
       if (create.length) {
         await tx.deployment.createMany({
-          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId! })),
+          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId!, stagedRevision: b.revisionId! })),
           skipDuplicates: true,
         });
       }
@@ -126,6 +126,9 @@ export class DeploymentFanout {
           desiredRevision: desired.revision,
           renderKey: desired.renderKey,
           options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+          stagedRevision: desired.revision,
+          stagedRenderKey: desired.renderKey,
+          stagedOptions: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
         })),
         skipDuplicates: true,
       });
@@ -138,6 +141,9 @@ export class DeploymentFanout {
           desiredRevision: desired.revision,
           renderKey: desired.renderKey,
           options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+          stagedRevision: desired.revision,
+          stagedRenderKey: desired.renderKey,
+          stagedOptions: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
           state: 'WaitApplied',
           reason: '',
           message: '',

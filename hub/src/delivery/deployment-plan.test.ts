@@ -3,8 +3,8 @@ import { planDeployments, uniformDesired, type DesiredDeployment } from './deplo
 
 describe('planDeployments', () => {
   const existing = [
-    { id: 'd1', clusterId: 'c1', desiredRevision: 'r1' },
-    { id: 'd2', clusterId: 'c2', desiredRevision: 'r2' },
+    { id: 'd1', clusterId: 'c1', stagedRevision: 'r1' },
+    { id: 'd2', clusterId: 'c2', stagedRevision: 'r2' },
   ];
   it('creates, updates and removes exactly what differs', () => {
     expect(planDeployments(uniformDesired('r2', ['c2', 'c3']), existing)).toEqual({
@@ -28,9 +28,9 @@ describe('planDeployments', () => {
     const a: DesiredDeployment = { revision: 'ra', renderKey: 'ka', options: { defaultNamespace: 'a' } };
     const b: DesiredDeployment = { revision: 'rb', renderKey: 'kb', options: { defaultNamespace: 'b' } };
     const rendered = [
-      { id: 'd1', clusterId: 'c1', desiredRevision: 'r0', renderKey: 'k0', options: null },
-      { id: 'd2', clusterId: 'c2', desiredRevision: 'r0', renderKey: 'k0', options: null },
-      { id: 'd3', clusterId: 'c3', desiredRevision: 'rb', renderKey: 'kb', options: { defaultNamespace: 'b' } },
+      { id: 'd1', clusterId: 'c1', stagedRevision: 'r0', stagedRenderKey: 'k0', stagedOptions: null },
+      { id: 'd2', clusterId: 'c2', stagedRevision: 'r0', stagedRenderKey: 'k0', stagedOptions: null },
+      { id: 'd3', clusterId: 'c3', stagedRevision: 'rb', stagedRenderKey: 'kb', stagedOptions: { defaultNamespace: 'b' } },
     ];
     const plan = planDeployments(new Map([['c1', a], ['c2', b], ['c3', b]]), rendered);
     expect(plan.update).toEqual([{ desired: a, ids: ['d1'] }, { desired: b, ids: ['d2'] }]);
@@ -38,7 +38,7 @@ describe('planDeployments', () => {
   });
 
   it('an options change alone is an update (options travel with each assignment)', () => {
-    const current = [{ id: 'd1', clusterId: 'c1', desiredRevision: 'r', renderKey: 'k', options: { keepResources: false } }];
+    const current = [{ id: 'd1', clusterId: 'c1', stagedRevision: 'r', stagedRenderKey: 'k', stagedOptions: { keepResources: false } }];
     const plan = planDeployments(new Map([['c1', { revision: 'r', renderKey: 'k', options: { keepResources: true } }]]), current);
     expect(plan.update).toEqual([{ desired: { revision: 'r', renderKey: 'k', options: { keepResources: true } }, ids: ['d1'] }]);
   });

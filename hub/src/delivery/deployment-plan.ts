@@ -2,12 +2,13 @@
  * What must change so that a bundle has exactly one deployment per targeted
  * cluster at the revision that cluster should run (pure; the fan-out applies it).
  */
+/** A deployment as the fan-out sees it: what is staged for its cluster (the rollout deploys it when its turn comes). */
 export interface ExistingDeployment {
   id: string;
   clusterId: string;
-  desiredRevision: string;
-  renderKey?: string | null;
-  options?: unknown;
+  stagedRevision: string;
+  stagedRenderKey?: string | null;
+  stagedOptions?: unknown;
 }
 
 /** What one cluster should run: the same for every cluster of a bundle of objects, per customisation when rendered. */
@@ -79,8 +80,8 @@ export function uniformDesired(revision: string, clusterIds: string[]): Map<stri
 
 function sameDesired(d: ExistingDeployment, want: DesiredDeployment): boolean {
   return (
-    d.desiredRevision === want.revision &&
-    (d.renderKey ?? null) === want.renderKey &&
-    JSON.stringify(d.options ?? null) === JSON.stringify(want.options)
+    d.stagedRevision === want.revision &&
+    (d.stagedRenderKey ?? null) === want.renderKey &&
+    JSON.stringify(d.stagedOptions ?? null) === JSON.stringify(want.options)
   );
 }

@@ -26,7 +26,7 @@ export class AssignmentSource {
           SELECT d.id::text, d.cluster_id::text, d.desired_revision, b.id::text AS bundle_id, b.name, b.options, d.options AS own_options,
                  coalesce(r.size, 0) AS size
           FROM deployments d JOIN bundles b ON b.id = d.bundle_id LEFT JOIN bundle_revisions r ON r.id = d.desired_revision
-          WHERE d.cluster_id = ANY(${ids}::uuid[])`
+          WHERE d.cluster_id = ANY(${ids}::uuid[]) AND d.desired_revision IS NOT NULL`
       : [];
     const out = new Map<string, DesiredStateSnapshot>(ids.map((id) => [id, { generation: generations.get(id)!, assignments: [] }]));
     const options = new Map<string, DeploymentOptions>();

@@ -17,7 +17,7 @@ export interface DeploymentView {
   state: DeploymentState;
   reason: string;
   message: string;
-  desiredRevision: string;
+  desiredRevision: string | null;
   appliedRevision: string | null;
   reportedAt: string | null;
 }
@@ -69,9 +69,10 @@ export class DeploymentStatusService {
     const known = new Map(current.map((d) => [d.id, d]));
     const rows = reports.flatMap((r) => {
       const row = known.get(r.deploymentId);
-      if (!row) return [];
+      // Not deployed yet (the rollout has not reached this cluster): the agent cannot know it.
+      if (!row?.desiredRevision) return [];
       const stored = storedReport(row.desiredRevision, r);
-      return [{ id: r.deploymentId, desired: row.desiredRevision, stored, changed: stored.hash !== row.reportHash }];
+      return [{ id: r.deploymentId, desired: row.desiredRevision as string, stored, changed: stored.hash !== row.reportHash }];
     });
     const changed = rows.filter((r) => r.changed);
     this.metrics.statusWrites.inc({ result: 'unchanged' }, rows.length - changed.length);
@@ -142,7 +143,7 @@ function view(row: {
   state: DeploymentState;
   reason: string;
   message: string;
-  desiredRevision: string;
+  desiredRevision: string | null;
   appliedRevision: string | null;
   reportedAt: Date | null;
   bundle: { name: string };

@@ -20,7 +20,7 @@ export const deploymentSchema = z
     state,
     reason: z.string(),
     message: z.string(),
-    desiredRevision: z.string(),
+    desiredRevision: z.string().nullable().meta({ description: "The revision the cluster was given; null until the rollout reaches it (stagedRevision is what it will get)" }),
     appliedRevision: z.string().nullable(),
     reportedAt: z.string().nullable().meta({ description: 'When the stored status last changed (an unchanged report writes nothing); null before the first report' }),
   })
