@@ -15,13 +15,16 @@ export interface RevisionGcResult {
 }
 
 /**
- * A revision is referenced by a bundle's current revision, a deployment's desired or applied one, or a stored render
+ * A revision is referenced by a bundle's current revision, a deployment's staged, desired or applied one, a rollout
+ * history entry (rollback goes back to it), or a stored render
  * of a bundle directory (kept while the directory is: a cluster changing back to a customisation reuses it).
  */
 const REFERENCED = Prisma.sql`(
   EXISTS (SELECT 1 FROM bundles b WHERE b.revision_id = r.id)
   OR EXISTS (SELECT 1 FROM bundle_renders br WHERE br.revision_id = r.id)
   OR EXISTS (SELECT 1 FROM deployments d WHERE d.desired_revision = r.id)
+  OR EXISTS (SELECT 1 FROM deployments d WHERE d.staged_revision = r.id)
+  OR EXISTS (SELECT 1 FROM rollouts ro WHERE ro.revision_id = r.id)
   OR EXISTS (SELECT 1 FROM deployments d WHERE d.applied_revision = r.id))`;
 
 /**
@@ -41,7 +44,8 @@ export class RevisionGcService {
     const deletedSources = await this.prisma.$executeRaw`
       DELETE FROM bundle_sources s
       WHERE s.created_at < now() - make_interval(secs => ${graceSeconds})
-        AND NOT EXISTS (SELECT 1 FROM bundles b WHERE b.source_id = s.id)`;
+        AND NOT EXISTS (SELECT 1 FROM bundles b WHERE b.source_id = s.id)
+        AND NOT EXISTS (SELECT 1 FROM rollouts ro WHERE ro.source_id = s.id)`;
     const unmarked = await this.prisma.$executeRaw`
       UPDATE bundle_revisions r SET unreferenced_since = NULL WHERE r.unreferenced_since IS NOT NULL AND ${REFERENCED}`;
     const marked = await this.prisma.$executeRaw`
