@@ -53,7 +53,6 @@ CREATE TABLE "rollouts" (
 -- CreateTable
 CREATE TABLE "fleet_events" (
     "id" BIGSERIAL NOT NULL,
-    "tx_id" BIGINT NOT NULL DEFAULT (pg_current_xact_id())::text::bigint,
     "kind" TEXT NOT NULL,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "bundle" TEXT NOT NULL DEFAULT '',
