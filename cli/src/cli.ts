@@ -2,14 +2,30 @@ import { isRenderError } from '@flotilla/render';
 import { UsageError } from './args/usage.error.js';
 import { bundlesCommand } from './commands/bundles.command.js';
 import { bundlesetCommand } from './commands/bundleset.command.js';
+import { clustersCommand } from './commands/clusters.command.js';
+import { completionCommand } from './commands/completion.command.js';
+import { DRIFT_EXIT_CODE, diffCommand } from './commands/diff.command.js';
+import { loginCommand } from './commands/login.command.js';
+import { logoutCommand } from './commands/logout.command.js';
 import { renderCommand } from './commands/render.command.js';
+import { tokensCommand } from './commands/tokens.command.js';
 import { CliError } from './errors/cli.error.js';
 import type { CliIo, Command } from './command.types.js';
 
 export type { CliIo } from './command.types.js';
 
 /** Every command, in `--help` order. */
-const COMMANDS: readonly Command[] = [renderCommand, bundlesCommand, bundlesetCommand];
+const COMMANDS: readonly Command[] = [
+  renderCommand,
+  bundlesCommand,
+  bundlesetCommand,
+  loginCommand,
+  logoutCommand,
+  clustersCommand,
+  tokensCommand,
+  diffCommand,
+  completionCommand(() => COMMANDS),
+];
 
 const HELP = `Usage: flotilla <command> [options]
 
@@ -23,6 +39,7 @@ Exit codes:
   1  the input or the hub refused (a render error, an unknown name, a refused
      token), or the hub cannot be reached: "flotilla <command>: <message> [<reason>]"
   2  a bad command line (unknown command or flag, a bad value)
+  ${DRIFT_EXIT_CODE}  flotilla diff found drift
 `;
 
 /** Runs one command line; returns the exit code (see HELP). */
