@@ -15,7 +15,8 @@ export const HUB_OPTIONS = {
   token: { type: 'string' },
 } as const;
 
-export const HUB_OPTIONS_HELP = `Hub (flags, else $FLOTILLA_HUB_URL / $FLOTILLA_TOKEN, else the file \`flotilla login\` wrote):
+export const HUB_OPTIONS_HELP = `
+Hub (flags, else $FLOTILLA_HUB_URL / $FLOTILLA_TOKEN, else the file \`flotilla login\` wrote):
       --hub URL        the hub's REST address
       --token TOKEN    an API token (prefer $FLOTILLA_TOKEN or \`flotilla login\`: flags show in ps)`;
 
