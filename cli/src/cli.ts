@@ -2,26 +2,47 @@ import { isRenderError } from '@flotilla/render';
 import { UsageError } from './args/usage.error.js';
 import { bundlesCommand } from './commands/bundles.command.js';
 import { bundlesetCommand } from './commands/bundleset.command.js';
+import { clustersCommand } from './commands/clusters.command.js';
+import { completionCommand } from './commands/completion.command.js';
+import { DRIFT_EXIT_CODE, diffCommand } from './commands/diff.command.js';
+import { loginCommand } from './commands/login.command.js';
+import { logoutCommand } from './commands/logout.command.js';
 import { renderCommand } from './commands/render.command.js';
+import { tokensCommand } from './commands/tokens.command.js';
+import { CliError } from './errors/cli.error.js';
 import type { CliIo, Command } from './command.types.js';
 
 export type { CliIo } from './command.types.js';
 
 /** Every command, in `--help` order. */
-const COMMANDS: readonly Command[] = [renderCommand, bundlesCommand, bundlesetCommand];
+const COMMANDS: readonly Command[] = [
+  renderCommand,
+  bundlesCommand,
+  bundlesetCommand,
+  loginCommand,
+  logoutCommand,
+  clustersCommand,
+  tokensCommand,
+  diffCommand,
+  completionCommand(() => COMMANDS),
+];
 
 const HELP = `Usage: flotilla <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
 
 Run \`flotilla <command> --help\` for a command's options.
+
+Exit codes:
+  0  done
+  1  the input or the hub refused (a render error, an unknown name, a refused
+     token), or the hub cannot be reached: "flotilla <command>: <message> [<reason>]"
+  2  a bad command line (unknown command or flag, a bad value)
+  ${DRIFT_EXIT_CODE}  flotilla diff found drift
 `;
 
-/**
- * Runs one command line; returns the exit code: 0 done, 1 bad input (a
- * render error, named by file and line), 2 a bad command line.
- */
+/** Runs one command line; returns the exit code (see HELP). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -40,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`flotilla ${name}: ${(error as Error).message}\nRun \`flotilla ${name} --help\` for usage.\n`);
       return 2;
     }
-    if (isRenderError(error)) {
+    if (error instanceof CliError || isRenderError(error)) {
       io.stderr.write(`flotilla ${name}: ${error.message} [${error.reason}]\n`);
       return 1;
     }

@@ -3,6 +3,10 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../args/usage.error.js';
 import type { CliIo, Command } from '../command.types.js';
+import { connectHub } from '../hub/connect-hub.js';
+import { HubError } from '../hub/hub.error.js';
+import { HUB_OPTIONS, HUB_OPTIONS_HELP } from '../hub/hub-target.js';
+import { OUTPUT_OPTIONS, outputHelp, parseOutputFormat, writeData } from '../output/output-format.js';
 
 /** Largest BundleSet file read (the hub's body limit is of the same order). */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -21,8 +25,12 @@ interface Preview {
   error: { result: string; message: string } | null;
 }
 
+const options = { ...HUB_OPTIONS, ...OUTPUT_OPTIONS, help: { type: 'boolean', short: 'h' } } as const;
+
 export const bundlesetCommand: Command = {
   name: 'bundleset',
+  options,
+  subcommands: ['preview'],
   summary: 'preview what a BundleSet would create, update and delete (changing nothing)',
   help: `Usage: flotilla bundleset preview <file> [options]
 
@@ -34,36 +42,22 @@ clusters each reaches, and why it would stop (an error, an empty result, a
 deletion waiting for approval). Nothing is changed.
 
 Options:
-      --hub URL        the hub's REST address (default $FLOTILLA_HUB_URL)
-      --token TOKEN    an API token (default $FLOTILLA_TOKEN)
-  -o, --output FORMAT  text (default) or json (the hub's answer)
+${outputHelp('text', 23, "json and yaml: the hub's answer")}
   -h, --help           this help
+${HUB_OPTIONS_HELP}
 
 Exit code: 0 the run would go ahead, 1 it would stop or the hub refused the
 file (the message names the field), 2 a bad command line.
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        hub: { type: 'string' },
-        token: { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
     if (values.help) {
       io.stdout.write(this.help);
       return 0;
     }
     if (positionals[0] !== 'preview' || positionals.length !== 2) throw new UsageError('expected: preview <file>');
-    if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`--output must be text or json (got "${values.output}")`);
-    const hub = values.hub ?? process.env.FLOTILLA_HUB_URL;
-    const token = values.token ?? process.env.FLOTILLA_TOKEN;
-    if (!hub) throw new UsageError('no hub: pass --hub URL or set FLOTILLA_HUB_URL');
-    if (!token) throw new UsageError('no token: pass --token TOKEN or set FLOTILLA_TOKEN');
+    const format = parseOutputFormat(values.output);
+    const hub = await connectHub(values, io);
     const file = positionals[1]!;
     const text = await readFile(file, 'utf8');
     if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
@@ -78,17 +72,16 @@ file (the message names the field), 2 a bad command line.
       io.stderr.write(`flotilla bundleset: ${file}${line ? `:${line}` : ''}: ${(error as Error).message.split('\n')[0]}\n`);
       return 1;
     }
-    const res = await fetch(new URL('/api/v1/bundlesets/preview', hub), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await res.json().catch(() => ({}))) as Preview & { error?: unknown; message?: string; field?: string };
-    if (!res.ok) {
-      io.stderr.write(`flotilla bundleset: ${file}: the hub refused it (${res.status}): ${answer.message ?? res.statusText}\n`);
+    let answer: Preview;
+    try {
+      answer = await hub.post<Preview>('api/v1/bundlesets/preview', body);
+    } catch (error) {
+      // A refused file names the file; a refused token or an unreachable hub is cli.ts's to print.
+      if (!(error instanceof HubError) || error.status === 401) throw error;
+      io.stderr.write(`flotilla bundleset: ${file}: the hub refused it (${error.status}): ${error.message} [${error.reason}]\n`);
       return 1;
     }
-    if (values.output === 'json') io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    if (format !== 'human') writeData(io, format, answer);
     else io.stdout.write(describe(answer));
     return answer.error || answer.hold ? 1 : 0;
   },

@@ -5,8 +5,11 @@ import { UsageError } from '../args/usage.error.js';
 import type { CliIo, Command } from '../command.types.js';
 import { toYamlStream } from '../output/yaml-output.js';
 
+const options = { ...CLUSTER_OPTIONS, name: { type: 'string' }, helm: { type: 'string' }, kustomize: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
 export const renderCommand: Command = {
   name: 'render',
+  options,
   summary: 'render one bundle directory as a cluster with these labels receives it',
   help: `Usage: flotilla render <dir> [options]
 
@@ -24,12 +27,7 @@ Options:
 ${CLUSTER_OPTIONS_HELP}
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...CLUSTER_OPTIONS, name: { type: 'string' }, helm: { type: 'string' }, kustomize: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
     if (values.help) {
       io.stdout.write(this.help);
       return 0;
