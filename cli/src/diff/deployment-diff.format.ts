@@ -14,7 +14,8 @@ export function driftedResources(deployment: DeploymentDetail): ResourceStatus[]
  */
 export function formatDeploymentDiff(deployment: DeploymentDetail): string {
   const drifted = driftedResources(deployment);
-  const revision = deployment.appliedRevision === deployment.desiredRevision ? deployment.desiredRevision : `${deployment.desiredRevision}, applied ${deployment.appliedRevision ?? 'none'}`;
+  const given = deployment.desiredRevision ?? 'not deployed yet';
+  const revision = deployment.appliedRevision === deployment.desiredRevision ? given : `${given}, applied ${deployment.appliedRevision ?? 'none'}`;
   const lines = [`bundle ${deployment.bundleName} on cluster ${deployment.clusterName}: ${deployment.state} (revision ${revision})`];
   if (deployment.reportedAt === null) lines.push('the agent has not reported this deployment yet: no drift known');
   else if (drifted.length === 0) lines.push(`no drift: ${deployment.resources.length} object(s) as desired`);

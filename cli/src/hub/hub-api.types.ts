@@ -38,7 +38,7 @@ export interface DeploymentItem {
   state: DeploymentState;
   reason: string;
   message: string;
-  desiredRevision: string;
+  desiredRevision: string | null;
   appliedRevision: string | null;
   reportedAt: string | null;
 }
