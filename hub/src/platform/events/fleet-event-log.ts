@@ -1,0 +1,50 @@
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+/** A Prisma client or interactive transaction. */
+type Db = Pick<PrismaClient, '$executeRaw'>;
+
+/**
+ * Kinds of fleet events (docs/events.md): what the live stream and the
+ * webhook subscriptions filter on.
+ */
+export type FleetEventKind =
+  | 'rollout.started'
+  | 'rollout.partition'
+  | 'rollout.halted'
+  | 'rollout.resumed'
+  | 'rollout.paused'
+  | 'rollout.promoted'
+  | 'rollout.completed'
+  | 'rollout.rolledBack'
+  | 'rollout.unpinned'
+  | 'deployment.state'
+  | 'deployment.errApplied'
+  | 'drift.detected'
+  | 'cluster.offline'
+  | 'cluster.online';
+
+export type FleetEventSeverity = 'info' | 'warning' | 'error';
+
+export interface FleetEventInput {
+  kind: FleetEventKind;
+  bundle?: string;
+  cluster?: string;
+  gitRepo?: string;
+  severity?: FleetEventSeverity;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends events to the fleet event log, in the caller's transaction: an
+ * event exists exactly when the change it describes committed.
+ */
+export async function appendEvents(db: Db, events: readonly FleetEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const col = <K extends keyof FleetEventInput>(k: K, fallback: string) => events.map((e) => (e[k] as string | undefined) ?? fallback);
+  await db.$executeRaw`
+    INSERT INTO fleet_events (kind, bundle, cluster, git_repo, severity, message, data)
+    SELECT * FROM unnest(${col('kind', '')}::text[], ${col('bundle', '')}::text[], ${col('cluster', '')}::text[],
+                         ${col('gitRepo', '')}::text[], ${col('severity', 'info')}::text[], ${col('message', '')}::text[],
+                         ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[])`;
+}
