@@ -5,6 +5,8 @@ import { advanceRenderedCommit } from '../database/rendered-commit.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { HUB_CONFIG } from '../platform/config/config.module.js';
+import type { HubConfig } from '../platform/config/config.js';
 import { targetedClusters, type BundleTarget, type TargetableCluster } from '../target/bundle-target.js';
 import { retryOnConflict } from './deadlock-retry.js';
 import { raiseGenerations } from './desired-generation.js';
@@ -12,22 +14,28 @@ import { planDeployments, uniformDesired, type DeploymentPlan } from './deployme
 import { clearFanoutMark } from './fanout-marker.js';
 import { readGroupSelectors, readTargetableClusters } from './fanout.reads.js';
 import { RenderQueue } from './render.queue.js';
+import { effectiveContent, openRolloutIfChanged, type PinnedBundle } from './rollout/rollout-history.js';
+import { RolloutRunner } from './rollout/rollout.runner.js';
+import { stepRollout } from './rollout/rollout-step.js';
 import { renderedDesired, type StoredRender } from './rendered-desired.js';
 
-interface LockedBundle {
+interface LockedBundle extends PinnedBundle {
   name: string;
-  revision_id: string | null;
-  source_id: string | null;
   targets: BundleTarget[];
   marker: string | null;
+  git_repo: string | null;
+  commit: string | null;
 }
 
 /**
  * Makes the deployments table match targets: one deployment per (bundle,
- * targeted cluster) at the revision that cluster should run — the bundle's
- * revision for ready objects, its customisation's render for a directory
- * bundle — then tells the affected clusters' streams. Reads everything it
- * needs from PostgreSQL.
+ * targeted cluster) with the revision that cluster should run *staged* — the
+ * bundle's revision for ready objects, its customisation's render for a
+ * directory bundle, or the pinned history entry's after a rollback — then
+ * runs a pass of the bundle's rollout in the same transaction, which decides
+ * which staged revisions are deployed (with the default strategy: all of
+ * them, at once), and tells the affected clusters' streams. Reads everything
+ * it needs from PostgreSQL.
  */
 @Injectable()
 export class DeploymentFanout {
@@ -35,14 +43,19 @@ export class DeploymentFanout {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
     @Inject(RenderQueue) private readonly renders: RenderQueue,
+    @Inject(RolloutRunner) private readonly rollouts: RolloutRunner,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async reconcileBundle(bundleId: string): Promise<string[]> {
-    const { affected, render } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
-      // Serialises fan-outs of the same bundle across workers and replicas.
+    const { affected, render, moreNew } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+      // Serialises fan-outs and rollout passes of the same bundle across workers and replicas.
       const bundle = (await tx.$queryRaw<LockedBundle[]>`
-        SELECT name, revision_id, source_id, targets, fanout_requested_at::text AS marker FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`)[0];
-      if (!bundle) return { affected: [], render: false };
+        SELECT b.name, b.revision_id, b.source_id, b.targets, b.fanout_requested_at::text AS marker, b.pinned_rollout_id::text,
+               b.pin_until, b.pinned_over, g.name AS git_repo, g.commit
+        FROM bundles b LEFT JOIN git_repos g ON g.id = b.git_repo_id WHERE b.id = ${bundleId}::uuid FOR UPDATE OF b`)[0];
+      if (!bundle) return { affected: [], render: false, moreNew: false };
+      const { content, unpinned } = await effectiveContent(tx, bundleId, bundle);
       const [clusters, groups, existing] = await Promise.all([
         readTargetableClusters(tx),
         readGroupSelectors(tx),
@@ -50,42 +63,58 @@ export class DeploymentFanout {
       ]);
       let plan: DeploymentPlan;
       let renderMissing = false;
-      if (bundle.revision_id) {
-        plan = planDeployments(uniformDesired(bundle.revision_id, targetedClusters(bundle.targets, clusters, groups).map((c) => c.id)), existing);
+      if (content.revisionId) {
+        plan = planDeployments(uniformDesired(content.revisionId, targetedClusters(bundle.targets, clusters, groups).map((c) => c.id)), existing);
       } else {
-        const fleetYaml = await this.fleetYaml(tx, bundle.source_id!);
-        const renders = await this.storedRenders(tx, bundle.source_id!);
+        const fleetYaml = await this.fleetYaml(tx, content.sourceId!);
+        const renders = await this.storedRenders(tx, content.sourceId!);
         const r = renderedDesired({ name: bundle.name, targets: bundle.targets, fleetYaml }, clusters, groups, renders);
         plan = planDeployments(r.desired, existing, r.keep);
-        renderMissing = r.missing.length > 0;
+        // Renders are asked for the bundle's own source only: a cluster new to a pinned old source keeps waiting.
+        renderMissing = r.missing.length > 0 && content.sourceId === bundle.source_id;
         await tx.bundle.update({ where: { id: bundleId }, data: { renderState: r.state, renderReason: r.reason, renderMessage: r.message } });
         if (r.state === 'Rendered') await advanceRenderedCommit(tx, { bundleId });
       }
-      await this.apply(tx, bundleId, plan);
-      await raiseGenerations(tx, plan.affectedClusters);
+      await this.stage(tx, bundleId, plan);
+      await openRolloutIfChanged(tx, content, {
+        bundleId,
+        bundle: bundle.name,
+        gitRepo: bundle.git_repo ?? '',
+        commit: bundle.commit ?? '',
+        cause: unpinned ? 'newContent' : 'change',
+        depth: this.config.rollouts.historyDepth,
+      });
+      const step = await stepRollout(tx, bundleId, groups);
+      const affected = [...step.deployedClusters, ...plan.removedClusters];
+      await raiseGenerations(tx, affected);
       // While renders are missing the marker stays: if the render job is lost, the repair sweep comes back here.
       if (!renderMissing) await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
-      return { affected: plan.affectedClusters, render: renderMissing };
+      return { affected, render: renderMissing, moreNew: step.plan?.moreNew ?? false };
     }));
     if (render) await this.renders.renderBundle(bundleId);
     await this.notify(affected);
+    // maxNew held first deployments back: the next passes deploy them (each its own transaction).
+    if (moreNew) affected.push(...(await this.rollouts.run(bundleId)));
     return affected;
   }
 
   /**
    * Recomputes one cluster's deployments over every bundle (labels changed,
-   * cluster joined). Bundles of ready objects are done here; directory bundles
-   * (whose revision for this cluster depends on its labels) by their own fan-out.
+   * cluster joined). Bundles of ready objects whose rollout has nothing to
+   * decide (default strategy, not paused, no dependsOn, not pinned) are done
+   * here, deployed at once as their rollout would; the others, and directory
+   * bundles (whose revision for this cluster depends on its labels), by their
+   * own fan-out, which runs their rollout.
    */
   async reconcileCluster(clusterId: string): Promise<boolean> {
-    const { changed, rendered } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+    const { changed, others } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const cluster = (await tx.$queryRaw<{ name: string; labels: Labels; marker: string | null }[]>`
         SELECT name, labels, fanout_requested_at::text AS marker FROM clusters WHERE id = ${clusterId}::uuid`)[0];
-      if (!cluster) return { changed: false, rendered: [] };
+      if (!cluster) return { changed: false, others: [] };
       const [groups, bundles, existing] = await Promise.all([
         readGroupSelectors(tx),
-        tx.bundle.findMany({ where: { revisionId: { not: null } }, select: { id: true, targets: true, revisionId: true } }),
-        tx.deployment.findMany({ where: { clusterId, bundle: { revisionId: { not: null } } }, select: { id: true, bundleId: true } }),
+        tx.bundle.findMany({ where: IMMEDIATE, select: { id: true, targets: true, revisionId: true } }),
+        tx.deployment.findMany({ where: { clusterId, bundle: IMMEDIATE }, select: { id: true, bundleId: true } }),
       ]);
       const target: TargetableCluster = { id: clusterId, name: cluster.name, labels: cluster.labels };
       const wanted = bundles.filter((b) => targetedClusters(b.targets as BundleTarget[], [target], groups).length > 0);
@@ -95,7 +124,7 @@ export class DeploymentFanout {
       const stale = existing.filter((d) => !wantedIds.has(d.bundleId));
       if (create.length) {
         await tx.deployment.createMany({
-          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId!, stagedRevision: b.revisionId! })),
+          data: create.map((b) => ({ bundleId: b.id, clusterId, desiredRevision: b.revisionId!, stagedRevision: b.revisionId!, deployedAt: new Date() })),
           skipDuplicates: true,
         });
       }
@@ -103,12 +132,12 @@ export class DeploymentFanout {
       const changed = create.length > 0 || stale.length > 0;
       if (changed) await raiseGenerations(tx, [clusterId]);
       await clearFanoutMark(tx, 'clusters', clusterId, cluster.marker);
-      const rendered = await tx.bundle.findMany({ where: { sourceId: { not: null } }, select: { id: true } });
-      return { changed, rendered: rendered.map((b) => b.id) };
+      const others = await tx.bundle.findMany({ where: { NOT: IMMEDIATE }, select: { id: true } });
+      return { changed, others: others.map((b) => b.id) };
     }));
     if (changed) await this.notify([clusterId]);
-    // Any directory bundle may target (or stop targeting) the cluster, or customise it differently now.
-    for (const bundleId of rendered) await this.reconcileBundle(bundleId);
+    // Any of these may target (or stop targeting) the cluster, customise it differently, or hold it in a rollout.
+    for (const bundleId of others) await this.reconcileBundle(bundleId);
     return changed;
   }
 
@@ -117,18 +146,18 @@ export class DeploymentFanout {
     for (const b of bundles) await this.reconcileBundle(b.id);
   }
 
-  private async apply(tx: Tx, bundleId: string, plan: DeploymentPlan): Promise<void> {
+  /** Writes what each cluster should run (staged); what its agent runs changes only when the rollout deploys it. */
+  private async stage(tx: Tx, bundleId: string, plan: DeploymentPlan): Promise<void> {
+    const json = (options: Record<string, unknown> | null) => (options === null ? Prisma.DbNull : (options as Prisma.InputJsonValue));
     if (plan.create.length) {
       await tx.deployment.createMany({
         data: plan.create.map(({ clusterId, desired }) => ({
           bundleId,
           clusterId,
-          desiredRevision: desired.revision,
-          renderKey: desired.renderKey,
-          options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+          state: 'Pending' as const,
           stagedRevision: desired.revision,
           stagedRenderKey: desired.renderKey,
-          stagedOptions: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
+          stagedOptions: json(desired.options),
         })),
         skipDuplicates: true,
       });
@@ -136,19 +165,7 @@ export class DeploymentFanout {
     for (const { desired, ids } of plan.update) {
       await tx.deployment.updateMany({
         where: { id: { in: ids } },
-        // The stored report no longer describes this deployment: the next report is written whatever it says.
-        data: {
-          desiredRevision: desired.revision,
-          renderKey: desired.renderKey,
-          options: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
-          stagedRevision: desired.revision,
-          stagedRenderKey: desired.renderKey,
-          stagedOptions: desired.options === null ? Prisma.DbNull : (desired.options as Prisma.InputJsonValue),
-          state: 'WaitApplied',
-          reason: '',
-          message: '',
-          reportHash: '',
-        },
+        data: { stagedRevision: desired.revision, stagedRenderKey: desired.renderKey, stagedOptions: json(desired.options) },
       });
     }
     if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
@@ -171,3 +188,13 @@ export class DeploymentFanout {
 }
 
 type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/** Bundles of ready objects whose rollout deploys a joining cluster at once: nothing for a rollout to decide. */
+const IMMEDIATE = {
+  revisionId: { not: null },
+  rolloutStrategy: { equals: Prisma.DbNull },
+  dependsOn: { equals: Prisma.DbNull },
+  schedule: { equals: Prisma.DbNull },
+  paused: false,
+  pinnedRolloutId: null,
+} satisfies Prisma.BundleWhereInput;

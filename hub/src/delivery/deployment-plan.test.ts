@@ -11,7 +11,7 @@ describe('planDeployments', () => {
       create: [{ clusterId: 'c3', desired: { revision: 'r2', renderKey: null, options: null } }],
       update: [],
       remove: ['d1'],
-      affectedClusters: ['c3', 'c1'],
+      removedClusters: ['c1'],
     });
     expect(planDeployments(uniformDesired('r3', ['c1', 'c2']), existing)).toMatchObject({
       create: [],
@@ -21,7 +21,7 @@ describe('planDeployments', () => {
   });
 
   it('changes nothing when everything is current', () => {
-    expect(planDeployments(uniformDesired('r1', ['c1']), [existing[0]!])).toEqual({ create: [], update: [], remove: [], affectedClusters: [] });
+    expect(planDeployments(uniformDesired('r1', ['c1']), [existing[0]!])).toEqual({ create: [], update: [], remove: [], removedClusters: [] });
   });
 
   it('groups per-cluster revisions of a rendered bundle into one update per distinct customisation', () => {
@@ -34,7 +34,6 @@ describe('planDeployments', () => {
     ];
     const plan = planDeployments(new Map([['c1', a], ['c2', b], ['c3', b]]), rendered);
     expect(plan.update).toEqual([{ desired: a, ids: ['d1'] }, { desired: b, ids: ['d2'] }]);
-    expect(plan.affectedClusters).toEqual(['c1', 'c2']);
   });
 
   it('an options change alone is an update (options travel with each assignment)', () => {
@@ -45,6 +44,6 @@ describe('planDeployments', () => {
 
   it('leaves clusters whose render is pending untouched: neither removed nor created', () => {
     const plan = planDeployments(new Map(), existing, new Set(['c1', 'c9']));
-    expect(plan).toEqual({ create: [], update: [], remove: ['d2'], affectedClusters: ['c2'] });
+    expect(plan).toEqual({ create: [], update: [], remove: ['d2'], removedClusters: ['c2'] });
   });
 });

@@ -1,7 +1,9 @@
-/**
+/*
  * What must change so that a bundle has exactly one deployment per targeted
- * cluster at the revision that cluster should run (pure; the fan-out applies it).
+ * cluster with the revision that cluster should run staged (pure; the fan-out
+ * applies it, the rollout deploys it).
  */
+
 /** A deployment as the fan-out sees it: what is staged for its cluster (the rollout deploys it when its turn comes). */
 export interface ExistingDeployment {
   id: string;
@@ -31,8 +33,8 @@ export interface DeploymentPlan {
   update: DeploymentUpdate[];
   /** Deployment ids of clusters no longer targeted. */
   remove: string[];
-  /** Clusters whose desired state changes (to notify). */
-  affectedClusters: string[];
+  /** Clusters whose deployment is removed: their agents' desired state changes now (staging changes none). */
+  removedClusters: string[];
 }
 
 /**
@@ -49,7 +51,6 @@ export function planDeployments(
   const byCluster = new Map(existing.map((d) => [d.clusterId, d]));
   const create = [...desired].filter(([clusterId]) => !byCluster.has(clusterId)).map(([clusterId, d]) => ({ clusterId, desired: d }));
   const updates = new Map<string, DeploymentUpdate>();
-  const updatedClusters: string[] = [];
   const removed: ExistingDeployment[] = [];
   for (const d of existing) {
     const want = desired.get(d.clusterId);
@@ -62,13 +63,12 @@ export function planDeployments(
     const update = updates.get(group) ?? { desired: want, ids: [] };
     update.ids.push(d.id);
     updates.set(group, update);
-    updatedClusters.push(d.clusterId);
   }
   return {
     create,
     update: [...updates.values()],
     remove: removed.map((d) => d.id),
-    affectedClusters: [...create.map((c) => c.clusterId), ...updatedClusters, ...removed.map((d) => d.clusterId)],
+    removedClusters: removed.map((d) => d.clusterId),
   };
 }
 

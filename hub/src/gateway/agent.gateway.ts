@@ -11,6 +11,7 @@ import type {
   WatchRequest,
   WatchResponse,
 } from '@flotilla/proto';
+import { RolloutQueue } from '../delivery/rollout/rollout.queue.js';
 import { ClusterEventBus, type ClusterEvent } from '../platform/events/cluster-events.bus.js';
 import { PresenceService } from '../clusters/presence.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
@@ -50,6 +51,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
     @Inject(DeploymentStatusService) private readonly statuses: DeploymentStatusService,
     @Inject(BundleContentHandler) private readonly content: BundleContentHandler,
+    @Inject(RolloutQueue) private readonly rollouts: RolloutQueue,
   ) {
     this.batcher = new DesiredStateBatcher((ids) => this.assignments.snapshots(ids));
   }
@@ -169,7 +171,10 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
   private async reportStatus(principal: ClusterPrincipal, request: ReportStatusRequest): Promise<ReportStatusResponse> {
     validateReport(request);
     this.presence.markSeen(principal.clusterId);
-    return { accepted: await this.statuses.record(principal.clusterId, request.deployments) };
+    const { accepted, changed } = await this.statuses.record(principal.clusterId, request.deployments);
+    // A state change may let the rollouts of this cluster's bundles (or of bundles depending on them) go on.
+    if (changed > 0) void this.rollouts.afterReport(principal.clusterId);
+    return { accepted };
   }
 
   private async heartbeat(principal: ClusterPrincipal, request: HeartbeatRequest): Promise<HeartbeatResponse> {

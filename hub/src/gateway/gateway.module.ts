@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
+import { RolloutQueueModule } from '../delivery/rollout/rollout-queue.module.js';
 import { RegistrationModule } from '../registration/registration.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { AgentGateway } from './agent.gateway.js';
@@ -11,7 +12,7 @@ import { RegistrationHandler } from './registration.handler.js';
 
 /** The agent-facing edge: gRPC server, authentication, Watch streams. */
 @Module({
-  imports: [ClustersModule, RegistrationModule, StatusModule],
+  imports: [ClustersModule, RegistrationModule, StatusModule, RolloutQueueModule],
   providers: [AgentGateway, AssignmentSource, BundleContentHandler, ClusterAuthenticator, GrpcServer, RegistrationHandler],
   exports: [GrpcServer],
 })

@@ -58,10 +58,11 @@ export class DeploymentStatusService {
    * not change (same hash of state, reason, message, applied revision and
    * resources) is not written at all: idle clusters re-report every minute,
    * and 5,000 of them used to rewrite every row and its resources JSON.
-   * Changed rows are written with one UPDATE per report.
+   * Changed rows are written with one UPDATE per report. Returns how many
+   * were accepted and how many of those changed.
    */
-  async record(clusterId: string, reports: ProtoStatus[]): Promise<number> {
-    if (reports.length === 0) return 0;
+  async record(clusterId: string, reports: ProtoStatus[]): Promise<{ accepted: number; changed: number }> {
+    if (reports.length === 0) return { accepted: 0, changed: 0 };
     const current = await this.prisma.deployment.findMany({
       where: { clusterId, id: { in: reports.map((r) => r.deploymentId).filter(isUuid) } },
       select: { id: true, desiredRevision: true, reportHash: true },
@@ -76,7 +77,7 @@ export class DeploymentStatusService {
     });
     const changed = rows.filter((r) => r.changed);
     this.metrics.statusWrites.inc({ result: 'unchanged' }, rows.length - changed.length);
-    if (changed.length === 0) return rows.length;
+    if (changed.length === 0) return { accepted: rows.length, changed: 0 };
     this.metrics.statusWrites.inc({ result: 'written' }, changed.length);
     const col = <K extends keyof StoredReport>(k: K) => changed.map((r) => r.stored[k]);
     // The desired revision is part of the WHERE: a report judged against a
@@ -89,7 +90,7 @@ export class DeploymentStatusService {
                   ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
         AS v(id, desired, applied, state, reason, message, resources, hash)
       WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired`;
-    return rows.length;
+    return { accepted: rows.length, changed: changed.length };
   }
 
   /**

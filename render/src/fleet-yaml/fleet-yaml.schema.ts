@@ -106,6 +106,41 @@ const bundleRef = z
     message: "must specify either 'name' or 'selector'",
   });
 
+/** A count (a whole number ≥ 0) or a percentage such as "25%". */
+const intOrPercent = z.union([
+  int.min(0),
+  z.string().regex(/^\d+(\.\d+)?%$/, 'must be a whole number or a percentage such as "25%"'),
+]);
+
+const rolloutPartitionSchema = z.strictObject({
+  name: z.string().min(1),
+  maxUnavailable: opt(intOrPercent),
+  clusterName: opt(z.string()),
+  clusterSelector: opt(labelSelector),
+  clusterGroup: opt(z.string()),
+  clusterGroupSelector: opt(labelSelector),
+  requireApproval: opt(z.boolean()),
+});
+
+/** fleet.yaml `rolloutStrategy`; the bundle and GitRepo APIs accept the same. */
+export const rolloutStrategySchema = z
+  .strictObject({
+    maxUnavailable: opt(intOrPercent),
+    maxUnavailablePartitions: opt(intOrPercent),
+    autoPartitionSize: opt(intOrPercent),
+    autoPartitionThreshold: opt(int.min(0)),
+    maxNew: opt(int.min(1)),
+    partitions: opt(z.array(rolloutPartitionSchema)),
+    progressDeadlineSeconds: opt(int.min(1)),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    (s.partitions ?? []).forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['partitions', i, 'name'], message: `partition name "${p.name}" is used twice` });
+      seen.add(p.name);
+    });
+  });
+
 export const fleetYamlSchema = z.strictObject({
   ...deploymentOptionsShape,
   name: opt(z.string()),
@@ -114,7 +149,7 @@ export const fleetYamlSchema = z.strictObject({
   targetCustomizationMode: opt(z.enum(['FirstMatch', 'AllMatches'])),
   overrideTargets: opt(z.array(z.strictObject(targetShape))),
   dependsOn: opt(z.array(bundleRef)),
-  rolloutStrategy: opt(z.record(z.string(), z.unknown())),
+  rolloutStrategy: opt(rolloutStrategySchema),
   paused: opt(z.boolean()),
   imageScans: opt(z.array(z.unknown())),
 });

@@ -16,8 +16,8 @@ export interface FleetYaml extends DeploymentOptions {
   /** Replaces the GitRepo's targets for this bundle. */
   overrideTargets?: BundleTarget[];
   dependsOn?: BundleDependency[];
-  /** Parsed and stored; acted on by the rollout work (issue #13). */
-  rolloutStrategy?: Record<string, unknown>;
+  /** How a new revision rolls across the targeted clusters (docs/rollouts.md). */
+  rolloutStrategy?: RolloutStrategy;
   paused?: boolean;
   /** Parsed for compatibility; image scanning is not built. */
   imageScans?: unknown[];
@@ -105,4 +105,33 @@ export interface FleetComparePatch {
   namespace?: string;
   operations?: { op: string; path: string; value?: unknown }[];
   jsonPointers?: string[];
+}
+
+/** A count or a percentage ("25%"), as Fleet's IntOrString. */
+export type IntOrPercent = number | string;
+
+/** One named partition of a rollout (Fleet's `rolloutStrategy.partitions[]`, plus Flotilla's `requireApproval`). */
+export interface RolloutPartition {
+  name: string;
+  /** Clusters of this partition that may be unavailable before the next partition starts (default: the strategy's). */
+  maxUnavailable?: IntOrPercent;
+  clusterName?: string;
+  clusterSelector?: LabelSelector;
+  clusterGroup?: string;
+  clusterGroupSelector?: LabelSelector;
+  /** Flotilla: the partition starts only after a `promote` of the rollout. */
+  requireApproval?: boolean;
+}
+
+/** fleet.yaml `rolloutStrategy` (Fleet's `RolloutStrategy`; defaults in docs/rollouts.md). */
+export interface RolloutStrategy {
+  maxUnavailable?: IntOrPercent;
+  maxUnavailablePartitions?: IntOrPercent;
+  autoPartitionSize?: IntOrPercent;
+  autoPartitionThreshold?: number;
+  /** First-time deployments per planning pass (Fleet's fixed 50). */
+  maxNew?: number;
+  partitions?: RolloutPartition[];
+  /** Flotilla: a deployed cluster not Ready after this long counts as failed (default 600 s). */
+  progressDeadlineSeconds?: number;
 }

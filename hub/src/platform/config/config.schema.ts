@@ -55,6 +55,13 @@ export const envSchema = z
      * its deployments within twice this. Default 30.
      */
     FLOTILLA_FANOUT_REPAIR_SECONDS: seconds.default(30),
+    /** Rollout history entries kept per bundle (rollback targets); the pinned one is always kept. Default 10. */
+    FLOTILLA_ROLLOUT_HISTORY: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * How often non-final rollouts are planned again without a report (progress deadlines, delivery windows), and
+     * how old a rollout request must be before the scheduler runs it itself (its job was lost). Default 5.
+     */
+    FLOTILLA_ROLLOUT_RECHECK_SECONDS: seconds.default(5),
     /** Memory for revision content shared by the streams of all clusters (bytes). Default 268435456 (256 MiB). */
     FLOTILLA_CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(256 * 1024 * 1024),
     /** GetBundleContent streams one cluster may have open at once on a replica (the agent fetches one at a time). Default 4. */

@@ -17,6 +17,8 @@ export interface HubConfig {
   /** Period of the fan-out repair sweep and the age of the fan-out markers it repairs. */
   fanoutRepairSeconds: number;
   contentCacheBytes: number;
+  /** Rollouts: history entries kept per bundle; period of the rollout re-check and age of stale rollout requests. */
+  rollouts: { historyDepth: number; recheckSeconds: number };
   /** Bounds of agent streams (issue 9): per-cluster concurrency, buffered bytes, how long a stalled reader is kept. */
   streams: { contentPerCluster: number; contentBufferBytes: number; watchPerCluster: number; stallSeconds: number };
   /** Unreferenced bundle revisions are deleted after this long. */
@@ -83,6 +85,7 @@ function fromEnv(e: HubEnv): HubConfig {
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
     fanoutRepairSeconds: e.FLOTILLA_FANOUT_REPAIR_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
+    rollouts: { historyDepth: e.FLOTILLA_ROLLOUT_HISTORY, recheckSeconds: e.FLOTILLA_ROLLOUT_RECHECK_SECONDS },
     streams: {
       contentPerCluster: e.FLOTILLA_CONTENT_STREAMS_PER_CLUSTER,
       contentBufferBytes: e.FLOTILLA_CONTENT_STREAM_BUFFER_BYTES,

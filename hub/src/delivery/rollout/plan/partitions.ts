@@ -1,5 +1,5 @@
 import { matchesSelector } from '@flotilla/core';
-import { matchesTarget, type GroupSelectors, type TargetableCluster } from '../../target/bundle-target.js';
+import { matchesTarget, type GroupSelectors, type TargetableCluster } from '../../../target/bundle-target.js';
 import { limit, ROLLOUT_DEFAULTS, type PartitionSpec, type RolloutStrategy } from './rollout-strategy.js';
 
 /** Clusters of one partition, in rollout order. */

@@ -1,5 +1,5 @@
-import type { DeploymentState } from '../../generated/prisma/client.js';
-import type { GroupSelectors, TargetableCluster } from '../../target/bundle-target.js';
+import type { DeploymentState } from '../../../generated/prisma/client.js';
+import type { GroupSelectors, TargetableCluster } from '../../../target/bundle-target.js';
 import { partitionTargets } from './partitions.js';
 import { limit, ROLLOUT_DEFAULTS, type RolloutStrategy } from './rollout-strategy.js';
 

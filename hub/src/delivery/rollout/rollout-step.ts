@@ -1,0 +1,136 @@
+import { appendEvents, type FleetEventInput } from '../../platform/events/fleet-event-log.js';
+import type { GroupSelectors } from '../../target/bundle-target.js';
+import { readDependencyStates } from './dependency-reads.js';
+import { planRollout, type PartitionStatus, type RolloutPlan, type RolloutTarget } from './plan/rollout-plan.js';
+import { readDeployments, readLatestRollout, readRolloutSettings, type DeploymentRow, type RolloutRow, type Tx } from './rollout-reads.js';
+
+export interface RolloutStepResult {
+  /** Clusters whose deployed revision changed (their generation must be raised). */
+  deployedClusters: string[];
+  plan: RolloutPlan | undefined;
+}
+
+/** Rollout phases after which nothing more happens until something changes. */
+const FINAL = new Set(['Completed', 'Superseded']);
+
+const identity = (revision: string | null, renderKey: string | null, options: unknown) =>
+  revision === null ? null : JSON.stringify([revision, renderKey, options ?? null]);
+
+/**
+ * One planning pass of a bundle's rollout, in the caller's transaction,
+ * which holds the bundle's row lock: reads its deployments and settings,
+ * asks the planner what to deploy, gives those deployments their staged
+ * values, and records the outcome on the current history entry (with an
+ * event for each partition and phase change). Idempotent: a second pass
+ * with nothing changed deploys nothing and writes no event.
+ */
+export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelectors, now = Date.now()): Promise<RolloutStepResult> {
+  const settings = await readRolloutSettings(tx, bundleId);
+  if (!settings) return { deployedClusters: [], plan: undefined };
+  const [rows, rollout] = await Promise.all([readDeployments(tx, bundleId), readLatestRollout(tx, bundleId)]);
+  const deps = await readDependencyStates(tx, bundleId, settings, rows.map((r) => r.cluster_id));
+  const targets = rows.map((r) => toTarget(r, deps.met(r.cluster_id)));
+  const plan = deps.cycle
+    ? cyclePlan(targets, deps.cycle)
+    : planRollout(targets, {
+        strategy: settings.strategy,
+        paused: settings.paused,
+        windowOpen: true,
+        promoted: new Set(rollout?.promoted ?? []),
+        now,
+        groups,
+      });
+  if (plan.deploy.length) {
+    await tx.$executeRaw`
+      UPDATE deployments SET desired_revision = staged_revision, render_key = staged_render_key, options = staged_options,
+        deployed_at = now(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
+      WHERE id = ANY(${plan.deploy}::uuid[])`;
+  }
+  await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${plan.pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${plan.pending}`;
+  if (rollout) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo);
+  const deployed = new Set(plan.deploy);
+  return { deployedClusters: rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id), plan };
+}
+
+function toTarget(r: DeploymentRow, dep: { met: boolean; waitingFor?: string }): RolloutTarget {
+  const deployed = identity(r.desired_revision, r.render_key, r.options);
+  return {
+    deploymentId: r.id,
+    cluster: { id: r.cluster_id, name: r.cluster_name, labels: r.labels },
+    staged: identity(r.staged_revision, r.staged_render_key, r.staged_options)!,
+    deployed,
+    applied: deployed !== null && r.applied_revision === r.desired_revision,
+    state: r.state,
+    deployedAt: r.deployed_at?.getTime() ?? null,
+    dependenciesMet: dep.met,
+    ...(dep.waitingFor !== undefined ? { waitingFor: dep.waitingFor } : {}),
+  };
+}
+
+/** A dependsOn cycle deploys nothing new: the bundles in it say so. */
+function cyclePlan(targets: RolloutTarget[], cycle: string[]): RolloutPlan {
+  const pending = targets.some((t) => t.deployed !== t.staged);
+  return {
+    deploy: [],
+    phase: pending ? 'Halted' : 'Completed',
+    message: pending ? `dependsOn cycle: ${cycle.join(' → ')}` : '',
+    partitions: [],
+    pending,
+    moreNew: false,
+  };
+}
+
+/** Writes the plan's status on the history entry, and an event for each change (none when nothing changed). */
+async function recordProgress(tx: Tx, rollout: RolloutRow, plan: RolloutPlan, bundle: string, gitRepo: string): Promise<void> {
+  if (FINAL.has(rollout.state) && plan.deploy.length === 0 && plan.phase === 'Completed') return;
+  const events = progressEvents(rollout, plan, bundle, gitRepo);
+  const unchanged = rollout.state === plan.phase && JSON.stringify(rollout.partitions) === JSON.stringify(plan.partitions);
+  if (unchanged && events.length === 0) return;
+  const completed = plan.phase === 'Completed';
+  await tx.$executeRaw`
+    UPDATE rollouts SET state = ${plan.phase}, message = ${plan.message}, partitions = ${JSON.stringify(plan.partitions)}::jsonb,
+      completed_at = CASE WHEN ${completed} THEN coalesce(completed_at, now()) ELSE NULL END,
+      outcome = CASE WHEN ${completed} THEN ${JSON.stringify(outcomeOf(plan.partitions))}::jsonb ELSE outcome END, updated_at = now()
+    WHERE id = ${rollout.id}::uuid`;
+  await appendEvents(tx, events);
+}
+
+/** Counts at the end of a rollout, and the clusters that failed. */
+export function outcomeOf(partitions: PartitionStatus[]): Record<string, unknown> {
+  return {
+    clusters: partitions.reduce((n, p) => n + p.count, 0),
+    notReady: partitions.reduce((n, p) => n + p.unavailable, 0),
+    failed: partitions.flatMap((p) => p.failed).slice(0, 20),
+  };
+}
+
+function progressEvents(rollout: RolloutRow, plan: RolloutPlan, bundle: string, gitRepo: string): FleetEventInput[] {
+  const base = { bundle, gitRepo };
+  const data = (extra: Record<string, unknown>) => ({ seq: rollout.seq, ...extra });
+  const before = new Map(rollout.partitions.map((p) => [p.name, p.state]));
+  const events: FleetEventInput[] = [];
+  for (const p of plan.partitions) {
+    const was = before.get(p.name) ?? 'Pending';
+    if (was === p.state) continue;
+    events.push({
+      ...base,
+      kind: 'rollout.partition',
+      severity: p.state === 'Halted' ? 'error' : 'info',
+      message: `rollout #${rollout.seq} of ${bundle}: partition "${p.name}" ${p.state}`,
+      data: data({ partition: p.name, from: was, to: p.state, count: p.count, unavailable: p.unavailable, failed: p.failed }),
+    });
+  }
+  if (rollout.state !== plan.phase) {
+    const kind = plan.phase === 'Halted' ? 'rollout.halted' : plan.phase === 'Completed' ? 'rollout.completed' : undefined;
+    if (kind) {
+      events.push({
+        ...base,
+        kind,
+        severity: kind === 'rollout.halted' ? 'error' : 'info',
+        message: `rollout #${rollout.seq} of ${bundle} ${plan.phase}${plan.message ? `: ${plan.message}` : ''}`,
+        data: data({ from: rollout.state, to: plan.phase }),
+      });
+    }
+  }
+  return events;
+}

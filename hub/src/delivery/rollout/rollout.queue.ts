@@ -1,0 +1,76 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { PrismaService } from '../../database/prisma.service.js';
+import { RedisHealth } from '../../platform/redis/redis-health.js';
+import { withTimeout } from '../../platform/timeout/with-timeout.js';
+import { ENQUEUE_TIMEOUT_MS } from '../fanout.queue.js';
+import { requestRollouts, requestRolloutsAfterReport } from './rollout-marker.js';
+
+export const ROLLOUT_QUEUE = 'rollout';
+
+/** Requests of one bundle within this window share one job, which starts when the window ends. */
+export const ROLLOUT_DEBOUNCE_MS = 250;
+
+export interface RolloutJob {
+  bundleId: string;
+}
+
+/**
+ * Producer side of rollout passes. Each request is first stamped in
+ * PostgreSQL (`rollout_requested_at`, see rollout-marker.ts), then queued:
+ * the requests of one bundle within a ROLLOUT_DEBOUNCE_MS window share one
+ * job (job id per bundle and window) that runs after the window, so it reads
+ * a state at least as new as every request it covers and 1,000 clusters
+ * reporting Ready at once cost a few passes, not 1,000. A job Redis does not
+ * take is left to the rollout scheduler, which runs stale requests itself.
+ */
+@Injectable()
+export class RolloutQueue {
+  private readonly logger = new Logger(RolloutQueue.name);
+
+  constructor(
+    @InjectQueue(ROLLOUT_QUEUE) private readonly queue: Queue,
+    @Inject(RedisHealth) private readonly redis: RedisHealth,
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+  ) {
+    redis.trackBullmq('rollout queue', queue);
+  }
+
+  /** A promote, resume or pause: plan these bundles' rollouts again. */
+  async request(bundleIds: readonly string[]): Promise<void> {
+    await requestRollouts(this.prisma, bundleIds);
+    await this.enqueue(bundleIds);
+  }
+
+  /** A cluster reported: its bundles with something staged and not deployed are planned again. Never throws. */
+  async afterReport(clusterId: string): Promise<void> {
+    try {
+      await this.enqueue(await requestRolloutsAfterReport(this.prisma, clusterId));
+    } catch (error) {
+      this.logger.warn('rollout request after a report failed; the rollout scheduler re-checks unfinished rollouts', {
+        clusterId,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  private async enqueue(bundleIds: readonly string[]): Promise<void> {
+    if (bundleIds.length === 0 || !this.redis.up) return;
+    const now = Date.now();
+    const window = Math.floor(now / ROLLOUT_DEBOUNCE_MS);
+    const delay = (window + 1) * ROLLOUT_DEBOUNCE_MS - now;
+    const jobs = bundleIds.map((bundleId) => ({
+      name: 'run',
+      data: { bundleId } satisfies RolloutJob,
+      opts: { ...OPTS, jobId: `${bundleId}-${window}`, delay },
+    }));
+    try {
+      await withTimeout(this.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS, 'queueing rollout jobs');
+    } catch (error) {
+      this.logger.warn('rollout jobs not queued; the rollout scheduler will run them', { bundles: bundleIds.length, error: (error as Error).message });
+    }
+  }
+}
+
+const OPTS = { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 500 } } as const;
