@@ -13,6 +13,7 @@ const HUB_LAYERS = [
   ['database', 'security', 'target'],
   ['delivery'],
   ['registration', 'bundles'],
+  ['rollouts'],
   ['clusters', 'status', 'rendering', 'gitrepos'],
   ['bundlesets'],
   ['api', 'gateway'],

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from '@flotilla/core';
+import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN, labelsProblem } from '@flotilla/core';
+import { rolloutStrategySchema } from '@flotilla/render';
 import { z } from 'zod';
-import { errorResponses, json, labelSelectorSchema } from '../platform/http/common.schemas.js';
+import { errorResponses, json, labelSelectorSchema, labelsSchema } from '../platform/http/common.schemas.js';
 import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
 const dnsLabel = z.string().max(DNS_LABEL_MAX_LENGTH).regex(DNS_LABEL_PATTERN, 'must be a DNS label (lower-case alphanumerics and "-", at most 63 characters)');
@@ -53,6 +54,28 @@ export const bundleDirectorySchema = z
   })
   .meta({ id: 'BundleDirectory', description: 'A bundle directory the hub renders per targeted cluster, as Fleet would' });
 
+/** fleet.yaml `rolloutStrategy`, as the API takes it for a bundle of objects (docs/rollouts.md). */
+export const rolloutStrategyApiSchema = rolloutStrategySchema.meta({
+  id: 'RolloutStrategy',
+  description: 'Partitions, maxUnavailable, maxUnavailablePartitions, autoPartitionSize, autoPartitionThreshold, maxNew, progressDeadlineSeconds (docs/rollouts.md)',
+});
+
+const deploymentStateEnum = z.enum(['Ready', 'NotReady', 'Pending', 'OutOfSync', 'Modified', 'WaitApplied', 'ErrApplied']);
+
+export const bundleDependencySchema = z
+  .strictObject({
+    name: dnsLabel.optional(),
+    selector: labelSelectorSchema.optional(),
+    acceptedStates: z.array(deploymentStateEnum).min(1).optional().meta({ description: 'Default [Ready]' }),
+  })
+  .refine((d) => d.name !== undefined || d.selector !== undefined, { message: "must specify either 'name' or 'selector'", path: ['name'] })
+  .meta({ id: 'BundleDependency', description: 'A bundle is delivered to a cluster once the bundles it depends on are in an accepted state there' });
+
+const bundleLabelsSchema = labelsSchema.superRefine((labels, ctx) => {
+  const problem = labelsProblem(labels);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.key] });
+});
+
 export const putBundleBody = z
   .strictObject({
     manifests: z.string().optional().meta({ description: 'Multi-document YAML' }),
@@ -60,14 +83,19 @@ export const putBundleBody = z
     directory: bundleDirectorySchema.optional(),
     targets: z.array(bundleTargetSchema).max(1000),
     options: bundleOptionsSchema.optional(),
+    rolloutStrategy: rolloutStrategyApiSchema.optional(),
+    dependsOn: z.array(bundleDependencySchema).max(100).optional(),
+    labels: bundleLabelsSchema.optional().meta({ description: 'Labels of the bundle (what dependsOn selectors match)' }),
   })
   .refine((b) => [b.manifests, b.resources, b.directory].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of manifests, resources or directory',
     path: ['manifests'],
   })
-  .refine((b) => b.directory === undefined || b.options === undefined, {
-    message: "a directory bundle's options come from its fleet.yaml",
-    path: ['options'],
+  .superRefine((b, ctx) => {
+    if (b.directory === undefined) return;
+    for (const field of ['options', 'rolloutStrategy', 'dependsOn', 'labels'] as const) {
+      if (b[field] !== undefined) ctx.addIssue({ code: 'custom', message: `a directory bundle's ${field} come from its fleet.yaml`, path: [field] });
+    }
   })
   .meta({ id: 'PutBundle' });
 
@@ -97,6 +125,14 @@ export const bundleSchema = z
       .meta({ description: 'The GitRepo this bundle was discovered in, and its directory there: only that GitRepo changes it' }),
     targets: z.array(bundleTargetSchema),
     options: bundleOptionsSchema,
+    rolloutStrategy: z.record(z.string(), z.unknown()).nullable().meta({ description: 'As given to the API (a directory bundle: its fleet.yaml)' }),
+    dependsOn: z.array(bundleDependencySchema).nullable(),
+    labels: z.record(z.string(), z.string()),
+    paused: z.boolean().meta({ description: 'Rollout paused through the API' }),
+    pinned: z
+      .object({ seq: z.number().nullable(), until: z.enum(['unpinned', 'newContent']) })
+      .nullable()
+      .meta({ description: 'After a rollback: the history entry every cluster runs, and until when' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

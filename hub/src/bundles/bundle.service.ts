@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComparePatchInput } from '@flotilla/core';
-import { isRenderError, loadBundleDir, type BundleSource } from '@flotilla/render';
+import { isRenderError, loadBundleDir, type BundleDependency, type BundleSource, type RolloutStrategy } from '@flotilla/render';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
@@ -37,6 +37,9 @@ export interface PutBundle {
   directory?: { archive: string };
   targets: BundleTarget[];
   options?: BundleOptions;
+  rolloutStrategy?: RolloutStrategy;
+  dependsOn?: BundleDependency[];
+  labels?: Record<string, string>;
 }
 
 export interface BundleView {
@@ -51,6 +54,13 @@ export interface BundleView {
   gitRepo: { name: string; path: string } | null;
   targets: BundleTarget[];
   options: BundleOptions;
+  /** As given to the API; a directory bundle's come from its fleet.yaml. */
+  rolloutStrategy: RolloutStrategy | null;
+  dependsOn: BundleDependency[] | null;
+  labels: Record<string, string>;
+  paused: boolean;
+  /** After a rollback: the history entry every cluster runs (null once it was pruned), and until when. */
+  pinned: { seq: number | null; until: 'unpinned' | 'newContent' } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -59,6 +69,7 @@ const WITH_REVISION = {
   revision: { select: { size: true, resourceCount: true } },
   source: { select: { size: true, fileCount: true } },
   gitRepo: { select: { name: true } },
+  pinnedRollout: { select: { seq: true } },
 } as const;
 
 @Injectable()
@@ -103,6 +114,9 @@ export class BundleService {
         options: options as Prisma.InputJsonValue,
         revisionId: content.revision,
         sourceId: null,
+        rolloutStrategy: json(input.rolloutStrategy),
+        dependsOn: json(input.dependsOn),
+        labels: (input.labels ?? {}) as Prisma.InputJsonValue,
         renderState: null,
         renderReason: '',
         renderMessage: '',
@@ -221,6 +235,13 @@ function view(b: {
   source: { size: number; fileCount: number } | null;
   gitRepo: { name: string } | null;
   gitPath: string | null;
+  rolloutStrategy: unknown;
+  dependsOn: unknown;
+  labels: unknown;
+  paused: boolean;
+  pinnedRolloutId: string | null;
+  pinUntil: string;
+  pinnedRollout: { seq: number } | null;
 }): BundleView {
   return {
     id: b.id,
@@ -233,7 +254,17 @@ function view(b: {
     gitRepo: b.gitRepo ? { name: b.gitRepo.name, path: b.gitPath ?? '.' } : null,
     targets: b.targets as BundleTarget[],
     options: b.options as BundleOptions,
+    rolloutStrategy: (b.rolloutStrategy as RolloutStrategy | null) ?? null,
+    dependsOn: (b.dependsOn as BundleDependency[] | null) ?? null,
+    labels: b.labels as Record<string, string>,
+    paused: b.paused,
+    pinned: b.pinnedRolloutId ? { seq: b.pinnedRollout?.seq ?? null, until: b.pinUntil === 'unpinned' ? 'unpinned' : 'newContent' } : null,
     createdAt: b.createdAt.toISOString(),
     updatedAt: b.updatedAt.toISOString(),
   };
+}
+
+/** An optional JSON column: absent → SQL NULL. */
+function json(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 }

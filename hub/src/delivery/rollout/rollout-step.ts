@@ -46,8 +46,12 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
         deployed_at = now(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
       WHERE id = ANY(${plan.deploy}::uuid[])`;
   }
-  await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${plan.pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${plan.pending}`;
-  if (rollout) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo);
+  // A finished rollout keeps its outcome: later health changes are deployment status, and clusters that join are
+  // deployed without reopening it. An unfinished one is planned again on reports and re-checks until it finishes.
+  const open = rollout !== undefined && !FINAL.has(rollout.state);
+  const pending = plan.pending || (open && plan.phase !== 'Completed');
+  await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${pending}`;
+  if (open) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo);
   const deployed = new Set(plan.deploy);
   return { deployedClusters: rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id), plan };
 }
@@ -82,7 +86,6 @@ function cyclePlan(targets: RolloutTarget[], cycle: string[]): RolloutPlan {
 
 /** Writes the plan's status on the history entry, and an event for each change (none when nothing changed). */
 async function recordProgress(tx: Tx, rollout: RolloutRow, plan: RolloutPlan, bundle: string, gitRepo: string): Promise<void> {
-  if (FINAL.has(rollout.state) && plan.deploy.length === 0 && plan.phase === 'Completed') return;
   const events = progressEvents(rollout, plan, bundle, gitRepo);
   const unchanged = rollout.state === plan.phase && JSON.stringify(rollout.partitions) === JSON.stringify(plan.partitions);
   if (unchanged && events.length === 0) return;

@@ -67,6 +67,16 @@ export const ERROR_REASONS = {
   BundleSetNotFound: 'NotFound',
   /** An approval of a deletion the BundleSet is not (or no longer) waiting for. */
   NoPendingDeletion: 'Conflict',
+  /** A rollout history entry (by seq) that the bundle does not have (never, or pruned past FLOTILLA_ROLLOUT_HISTORY). */
+  RolloutNotFound: 'NotFound',
+  /** A promote naming a partition the current rollout does not have. */
+  PartitionNotFound: 'NotFound',
+  /** A promote while no partition waits for approval or is halted. */
+  NothingToPromote: 'Conflict',
+  /** A rollback to what the clusters already run, or to an entry whose content is gone. */
+  RollbackNotPossible: 'Conflict',
+  /** An unpin of a bundle that is not pinned. */
+  NotPinned: 'Conflict',
   /** A webhook delivery without any known provider's headers, or whose body is not that provider's JSON. */
   WebhookUnrecognised: 'InvalidArgument',
   /** A webhook delivery whose signature (or token) matches no GitRepo of its repository, or that has none. */

@@ -1,0 +1,167 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import { query } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
+import { startHub, type TestHub } from '../support/hub.ts';
+
+/*
+ * Rollouts on a real hub (PostgreSQL, Redis) with simulated agents: each test
+ * registers its own clusters (a unique `run` label) and plays their agents,
+ * reporting Ready or ErrApplied for what they were given.
+ */
+
+let hub: TestHub;
+let token: string;
+const streams: OpenWatch[] = [];
+
+beforeAll(async () => {
+  hub = await startHub({ env: { FLOTILLA_ROLLOUT_RECHECK_SECONDS: '2' } });
+  token = (await hub.api('POST', '/api/v1/registration-tokens', {})).body.token;
+});
+afterEach(() => {
+  for (const s of streams.splice(0)) s.cancel();
+});
+afterAll(async () => {
+  await hub?.dispose();
+});
+
+interface Agent {
+  name: string;
+  credential: string;
+  stream: OpenWatch;
+}
+
+const READY = 1;
+const ERR_APPLIED = 7;
+const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
+const configMap = (data: Record<string, string>) => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data }];
+
+async function agents(run: string, tiers: Record<string, string>): Promise<Record<string, Agent>> {
+  const out: Record<string, Agent> = {};
+  for (const [role, tier] of Object.entries(tiers)) {
+    const name = `${role}-${run}`;
+    const reg = await register(hub, { token, identity: `rollout-${name}`, labels: { tier, run }, name });
+    const stream = watch(hub, reg.credential);
+    streams.push(stream);
+    out[role] = { name, credential: reg.credential, stream };
+  }
+  return out;
+}
+
+/** The revision of `bundle` this agent was given (undefined: none). */
+function given(agent: Agent, bundle: string): string | undefined {
+  return latestDesired(agent.stream)?.deployments.find((d) => d.bundleName === bundle)?.revision;
+}
+
+/** Plays the agent: reports `state` for what it was given of `bundle`. */
+async function report(agent: Agent, bundle: string, state = READY): Promise<void> {
+  const d = latestDesired(agent.stream)?.deployments.find((x) => x.bundleName === bundle);
+  if (!d) throw new Error(`${agent.name} was given no ${bundle}`);
+  await reportStatus(hub, agent.credential, [
+    { deploymentId: d.deploymentId, appliedRevision: d.revision, state, reason: state === ERR_APPLIED ? 'ApplyFailed' : '', message: state === ERR_APPLIED ? 'admission webhook denied' : '', resources: [] },
+  ]);
+}
+
+async function put(bundle: string, run: string, data: Record<string, string>, extra: Record<string, unknown> = {}) {
+  const res = await hub.api('PUT', `/api/v1/bundles/${bundle}`, { resources: configMap(data), targets: [{ clusterSelector: { matchLabels: { run } } }], ...extra });
+  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+  return res.body.revision as string;
+}
+
+const twoPartitions = (run: string) => ({
+  rolloutStrategy: {
+    partitions: [
+      { name: 'canary', clusterSelector: { matchLabels: { tier: 'canary', run } }, maxUnavailable: 0 },
+      { name: 'main', clusterSelector: { matchLabels: { tier: 'main', run } }, maxUnavailable: 0 },
+    ],
+  },
+});
+
+async function rollout(bundle: string) {
+  return (await hub.api('GET', `/api/v1/bundles/${bundle}/rollout`)).body;
+}
+
+async function events(bundle: string): Promise<{ kind: string; data: Record<string, unknown> }[]> {
+  return query(hub.database.url, `SELECT kind, data FROM fleet_events WHERE bundle = $1 ORDER BY id`, [bundle]);
+}
+
+describe('rollouts', () => {
+  it('rolls partition by partition, halts on a failure, continues on promote, and rolls back by API', async () => {
+    const run = unique('r');
+    const a = await agents(run, { c1: 'canary', m1: 'main', m2: 'main' });
+    const web = unique('web');
+
+    // First delivery: partition "canary" first, "main" once the canary is Ready.
+    const v1 = await put(web, run, { v: '1' }, twoPartitions(run));
+    await eventually(() => expect(given(a.c1!, web)).toBe(v1));
+    expect(given(a.m1!, web)).toBeUndefined();
+    expect((await rollout(web)).rollout).toMatchObject({ seq: 1, state: 'Waiting', cause: 'created' });
+    await report(a.c1!, web);
+    await eventually(() => expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v1, v1]));
+    await report(a.m1!, web);
+    await report(a.m2!, web);
+    await eventually(async () => expect((await rollout(web)).rollout.state).toBe('Completed'));
+
+    // v2: the main partition stays on v1 until the canary is Ready on v2.
+    const v2 = await put(web, run, { v: '2' }, twoPartitions(run));
+    await eventually(() => expect(given(a.c1!, web)).toBe(v2));
+    const waiting = await hub.api('GET', `/api/v1/bundles/${web}/status`);
+    expect(waiting.status).toBe(200);
+    expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v1, v1]);
+    await report(a.c1!, web);
+    await eventually(() => expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v2, v2]));
+    await report(a.m1!, web);
+    await report(a.m2!, web);
+    await eventually(async () => expect((await rollout(web)).rollout).toMatchObject({ seq: 2, state: 'Completed' }));
+
+    // v3 fails on the canary: halted, named, main stays on v2.
+    const v3 = await put(web, run, { v: '3' }, twoPartitions(run));
+    await eventually(() => expect(given(a.c1!, web)).toBe(v3));
+    await report(a.c1!, web, ERR_APPLIED);
+    const halted = await eventually(async () => {
+      const r = await rollout(web);
+      expect(r.rollout.state).toBe('Halted');
+      return r;
+    });
+    expect(halted.rollout.message).toContain(a.c1!.name);
+    expect(halted.rollout.partitions[0]).toMatchObject({ name: 'canary', state: 'Halted', failed: [{ cluster: a.c1!.name, state: 'ErrApplied' }] });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v2, v2]);
+
+    // Promote past the halt: main gets v3.
+    const promoted = await hub.api('POST', `/api/v1/bundles/${web}/rollout/promote`, {});
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    expect(promoted.body.rollout.promoted).toEqual(['canary']);
+    await eventually(() => expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v3, v3]));
+    await report(a.m1!, web);
+    await report(a.m2!, web);
+
+    // Roll back to #2: every cluster returns to v2 (canary first), pinned until new content.
+    const back = await hub.api('POST', `/api/v1/bundles/${web}/rollout/rollback`, { to: 2 });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body).toMatchObject({ pinned: { seq: 2, until: 'newContent' }, rollout: { seq: 4, cause: 'rollback to #2', revision: v2 } });
+    await eventually(() => expect(given(a.c1!, web)).toBe(v2));
+    await report(a.c1!, web);
+    await eventually(() => expect([given(a.m1!, web), given(a.m2!, web)]).toEqual([v2, v2]));
+
+    // The same content again keeps the pin; new content ends it.
+    await put(web, run, { v: '3' }, twoPartitions(run));
+    expect((await rollout(web)).pinned).toMatchObject({ seq: 2 });
+    const v4 = await put(web, run, { v: '4' }, twoPartitions(run));
+    await eventually(() => expect(given(a.c1!, web)).toBe(v4));
+    const after = await rollout(web);
+    expect(after).toMatchObject({ pinned: null, rollout: { seq: 5, cause: 'newContent', revision: v4 } });
+
+    const history = (await hub.api('GET', `/api/v1/bundles/${web}/rollouts?limit=2`)).body;
+    expect(history.items.map((r: { seq: number }) => r.seq)).toEqual([5, 4]);
+    const older = (await hub.api('GET', `/api/v1/bundles/${web}/rollouts?cursor=${encodeURIComponent(history.nextCursor)}`)).body;
+    expect(older.items.map((r: { seq: number; state: string }) => [r.seq, r.state])).toEqual([[3, 'Superseded'], [2, 'Completed'], [1, 'Completed']]);
+
+    // The event log: each partition of #2 started and finished once, in order; #3 halted.
+    const log = await events(web);
+    const steps = (seq: number) => log.filter((e) => e.kind === 'rollout.partition' && e.data.seq === seq).map((e) => `${e.data.partition}:${e.data.to}`);
+    expect(steps(2)).toEqual(['canary:Rolling', 'canary:Done', 'main:Rolling', 'main:Done']);
+    expect(log.filter((e) => e.kind === 'rollout.halted').map((e) => e.data.seq)).toEqual([3]);
+    expect(log.filter((e) => e.kind === 'rollout.started').map((e) => e.data.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
