@@ -164,4 +164,102 @@ describe('rollouts', () => {
     expect(log.filter((e) => e.kind === 'rollout.halted').map((e) => e.data.seq)).toEqual([3]);
     expect(log.filter((e) => e.kind === 'rollout.started').map((e) => e.data.seq)).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('holds a partition that requires approval until a promote, and deploys nothing new while paused', async () => {
+    const run = unique('g');
+    const a = await agents(run, { s1: 'staging', p1: 'prod' });
+    const app = unique('app');
+    const strategy = {
+      rolloutStrategy: {
+        partitions: [
+          { name: 'staging', clusterSelector: { matchLabels: { tier: 'staging', run } } },
+          { name: 'prod', clusterSelector: { matchLabels: { tier: 'prod', run } }, requireApproval: true },
+        ],
+      },
+    };
+    const v1 = await put(app, run, { v: '1' }, strategy);
+    await eventually(() => expect(given(a.s1!, app)).toBe(v1));
+    await report(a.s1!, app);
+    await eventually(async () => expect((await rollout(app)).rollout).toMatchObject({ state: 'AwaitingApproval', message: expect.stringContaining('"prod"') }));
+    expect(given(a.p1!, app)).toBeUndefined();
+    const unknown = await hub.api('POST', `/api/v1/bundles/${app}/rollout/promote`, { partition: 'qa' });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'PartitionNotFound', message: expect.stringContaining('"staging", "prod"') } });
+    expect((await hub.api('POST', `/api/v1/bundles/${app}/rollout/promote`, { partition: 'prod' })).status).toBe(200);
+    await eventually(() => expect(given(a.p1!, app)).toBe(v1));
+    await report(a.p1!, app);
+    await eventually(async () => expect((await rollout(app)).rollout.state).toBe('Completed'));
+    const nothing = await hub.api('POST', `/api/v1/bundles/${app}/rollout/promote`, {});
+    expect(nothing).toMatchObject({ status: 409, body: { error: 'NothingToPromote' } });
+
+    // Paused: a new revision is staged, not deployed; resume deploys it.
+    const paused = await hub.api('POST', `/api/v1/bundles/${app}/rollout/pause`);
+    expect(paused.body).toMatchObject({ paused: true, pausedBy: ['api'] });
+    const v2 = await put(app, run, { v: '2' }, strategy);
+    await eventually(async () => expect((await rollout(app)).rollout).toMatchObject({ seq: 2, state: 'Paused' }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(given(a.s1!, app)).toBe(v1);
+    const status = (await hub.api('GET', `/api/v1/bundles/${app}/status`)).body;
+    expect(status.items.map((d: { desiredRevision: string }) => d.desiredRevision)).toEqual([v1, v1]);
+    expect((await hub.api('POST', `/api/v1/bundles/${app}/rollout/resume`)).body).toMatchObject({ paused: false, pausedBy: [] });
+    await eventually(() => expect(given(a.s1!, app)).toBe(v2));
+  });
+
+  it('delivers a bundle to a cluster only once the bundle it depends on is Ready there; a cycle halts both', async () => {
+    const run = unique('d');
+    const a = await agents(run, { x: 'any', y: 'any' });
+    const db = unique('db');
+    const api = unique('api');
+    const vdb = await put(db, run, { v: 'db' }, { labels: { role: 'database' } });
+    const vapi = await put(api, run, { v: 'api' }, { dependsOn: [{ selector: { matchLabels: { role: 'database' } } }] });
+    await eventually(() => expect([given(a.x!, db), given(a.y!, db)]).toEqual([vdb, vdb]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect([given(a.x!, api), given(a.y!, api)]).toEqual([undefined, undefined]);
+    expect((await rollout(api)).rollout.message).toContain('wait for dependencies');
+    await report(a.x!, db);
+    await eventually(() => expect(given(a.x!, api)).toBe(vapi));
+    expect(given(a.y!, api)).toBeUndefined();
+    await report(a.y!, db);
+    await eventually(() => expect(given(a.y!, api)).toBe(vapi));
+
+    // A cycle: db now depends on api (which depends on db).
+    const c1 = unique('c1');
+    const c2 = unique('c2');
+    await put(c1, run, { v: 'c1' }, { dependsOn: [{ name: c2 }] });
+    await put(c2, run, { v: 'c2' }, { dependsOn: [{ name: c1 }] });
+    await eventually(async () => expect((await rollout(c2)).rollout).toMatchObject({ state: 'Halted', message: `dependsOn cycle: ${c2} → ${c1} → ${c2}` }));
+    expect(given(a.x!, c1)).toBeUndefined();
+  });
+
+  it('refuses bad rollout input with a precise message and changes nothing', async () => {
+    const run = unique('b');
+    const bundle = unique('bad');
+    const badStrategy = await hub.api('PUT', `/api/v1/bundles/${bundle}`, {
+      resources: configMap({ v: '1' }),
+      targets: [{ clusterSelector: { matchLabels: { run } } }],
+      rolloutStrategy: { partitions: [{ name: 'a', maxUnavailable: 'lots' }] },
+    });
+    expect(badStrategy.status).toBe(400);
+    expect(badStrategy.body).toMatchObject({ error: 'ValidationFailed', field: 'body.rolloutStrategy.partitions.0.maxUnavailable', message: expect.stringContaining('percentage') });
+    expect((await hub.api('GET', `/api/v1/bundles/${bundle}`)).status).toBe(404);
+    const dup = await hub.api('PUT', `/api/v1/bundles/${bundle}`, {
+      resources: configMap({ v: '1' }),
+      targets: [],
+      rolloutStrategy: { partitions: [{ name: 'a' }, { name: 'a' }] },
+    });
+    expect([dup.status, JSON.stringify(dup.body)]).toEqual([400, expect.stringContaining('partition name \\"a\\" is used twice')]);
+    const badDep = await hub.api('PUT', `/api/v1/bundles/${bundle}`, { resources: configMap({ v: '1' }), targets: [], dependsOn: [{ acceptedStates: ['Ready'] }] });
+    expect([badDep.status, JSON.stringify(badDep.body)]).toEqual([400, expect.stringContaining("must specify either 'name' or 'selector'")]);
+
+    await put(bundle, run, { v: '1' });
+    const noEntry = await hub.api('POST', `/api/v1/bundles/${bundle}/rollout/rollback`, { to: 9 });
+    expect(noEntry).toMatchObject({ status: 404, body: { error: 'RolloutNotFound', message: expect.stringContaining('#9') } });
+    const toCurrent = await hub.api('POST', `/api/v1/bundles/${bundle}/rollout/rollback`, { to: 1 });
+    expect(toCurrent).toMatchObject({ status: 409, body: { error: 'RollbackNotPossible' } });
+    const badTo = await hub.api('POST', `/api/v1/bundles/${bundle}/rollout/rollback`, { to: 'one' });
+    expect(badTo.status).toBe(400);
+    expect((await hub.api('POST', `/api/v1/bundles/${bundle}/rollout/unpin`)).body).toMatchObject({ error: 'NotPinned' });
+    expect((await hub.api('POST', '/api/v1/bundles/no-such-bundle/rollout/pause')).status).toBe(404);
+    expect((await hub.api('POST', '/api/v1/gitrepos/no-such-repo/rollout/pause')).body).toMatchObject({ error: 'GitRepoNotFound' });
+    expect((await rollout(bundle)).pinned).toBeNull();
+  });
 });

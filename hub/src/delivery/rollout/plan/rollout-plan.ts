@@ -157,8 +157,14 @@ export function planRollout(targets: RolloutTarget[], input: RolloutInput): Roll
   const pending = [...current.values()].some((t) => t.deployed !== t.staged);
   const done = statuses.every((s) => s.state === 'Done');
   let phase: RolloutPhase = done ? 'Completed' : stop?.phase ?? 'Progressing';
-  let message = done ? '' : stop?.message ?? '';
+  let message = done ? '' : stop?.message ?? heldMessage([...current.values()]);
   if (!done && pending && input.paused) [phase, message] = ['Paused', 'the rollout is paused'];
   else if (!done && pending && !input.windowOpen) [phase, message] = ['OutsideWindow', 'outside every delivery window'];
   return { deploy, phase, message, partitions: statuses, pending, moreNew };
+}
+
+/** Why a rollout that is not stopped still has clusters to go: dependsOn holds them. */
+function heldMessage(targets: RolloutTarget[]): string {
+  const held = targets.filter((t) => !t.dependenciesMet && t.deployed !== t.staged);
+  return held.length ? `${held.length} cluster(s) wait for dependencies (${held[0]!.waitingFor ?? 'dependsOn'})` : '';
 }
