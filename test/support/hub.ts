@@ -31,6 +31,8 @@ export interface TestHub {
   logs(): string;
   /** Stops the process (SIGTERM, then SIGKILL); the database stays. */
   stop(): Promise<void>;
+  /** Kills the process at once (SIGKILL: no shutdown hooks run); the database stays. */
+  kill(): Promise<void>;
   /** Starts the process again on the same ports and database. */
   start(): Promise<void>;
   /** Stops the process and drops the database. */
@@ -126,6 +128,14 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
     clearTimeout(timer);
   };
 
+  const kill = async () => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+
   await start();
   return {
     httpUrl,
@@ -136,6 +146,7 @@ export async function startHub(options: HubOptions = {}): Promise<TestHub> {
     redisPrefix,
     logs: () => output,
     stop,
+    kill,
     start,
     dispose: async () => {
       await stop();
