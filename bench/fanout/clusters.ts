@@ -23,6 +23,8 @@ export interface WorkerConfig {
   grpcAddress: string;
   caPem: string;
   registrationToken: string;
+  /** When given, cluster i registers with registrationTokens[i % length] (tokens that carry different labels). */
+  registrationTokens?: string[];
   identityPrefix: string;
   first: number;
   count: number;
@@ -68,15 +70,18 @@ class SimulatedCluster {
   private busy = false;
 
   readonly identity: string;
+  private readonly token: string;
 
-  constructor(identity: string) {
+  constructor(identity: string, index: number) {
     this.identity = identity;
+    const tokens = config.registrationTokens;
+    this.token = tokens?.length ? tokens[index % tokens.length]! : config.registrationToken;
     // A local subchannel pool: each simulated cluster gets its own connection, as real agents do.
     this.client = new HubClient(config.grpcAddress, { mode: 'ca', caPem: config.caPem, caFile: '' }, { 'grpc.use_local_subchannel_pool': 1 });
   }
 
   async start(): Promise<void> {
-    const reg = await this.client.register({ token: config.registrationToken, clusterIdentity: this.identity, clusterName: this.identity, labels: {}, agentVersion: 'bench', registrationNonce: '' });
+    const reg = await this.client.register({ token: this.token, clusterIdentity: this.identity, clusterName: this.identity, labels: {}, agentVersion: 'bench', registrationNonce: '' });
     this.credential = reg.credential;
     stats.registered++;
     const stream = this.client.watch(this.credential, 'bench', '');
@@ -163,12 +168,12 @@ function fail(error: Error): void {
 const clusters: SimulatedCluster[] = [];
 
 async function main(): Promise<void> {
-  const queue = Array.from({ length: config.count }, (_, i) => `${config.identityPrefix}-${config.first + i}`);
+  const queue = Array.from({ length: config.count }, (_, i) => config.first + i);
   const progress = setInterval(() => process.send?.({ type: 'progress', stats }), 1000);
   await Promise.all(
     Array.from({ length: config.concurrency }, async () => {
-      for (let id = queue.shift(); id; id = queue.shift()) {
-        const cluster = new SimulatedCluster(id);
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        const cluster = new SimulatedCluster(`${config.identityPrefix}-${index}`, index);
         clusters.push(cluster);
         // A busy machine can time a registration out: retry, as a real agent's backoff would.
         for (let attempt = 1; ; attempt++) {

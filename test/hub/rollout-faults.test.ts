@@ -98,7 +98,7 @@ describe('rollout faults', () => {
     const v2 = await put('2');
     await eventually(() => expect(given(p1, bundle)?.revision).toBe(v2));
     await report(p1, bundle);
-    // Killed before the debounced pass (≥ 250 ms later) can run: the request is in PostgreSQL, the job in Redis.
+    // Killed right after the report (SIGKILL, no shutdown): its pass may or may not have run; the request is in PostgreSQL.
     await hub.kill();
     await hub.start();
     reconnect(agents);

@@ -41,9 +41,11 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
         groups,
       });
   if (plan.deploy.length) {
+    // deployed_at is the time of this write (clock_timestamp), not the transaction's start: a pass may have waited
+    // for the bundle's lock, and progress deadlines count from when the cluster was really given the revision.
     await tx.$executeRaw`
       UPDATE deployments SET desired_revision = staged_revision, render_key = staged_render_key, options = staged_options,
-        deployed_at = now(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
+        deployed_at = clock_timestamp(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
       WHERE id = ANY(${plan.deploy}::uuid[])`;
   }
   // A finished rollout keeps its outcome: later health changes are deployment status, and clusters that join are

@@ -9,8 +9,8 @@ import { requestRollouts, requestRolloutsAfterReport } from './rollout-marker.js
 
 export const ROLLOUT_QUEUE = 'rollout';
 
-/** Requests of one bundle within this window share one job, which starts when the window ends. */
-export const ROLLOUT_DEBOUNCE_MS = 250;
+/** Requests of one bundle within this window share a leading and a trailing job. */
+export const ROLLOUT_DEBOUNCE_MS = 100;
 
 export interface RolloutJob {
   bundleId: string;
@@ -18,12 +18,15 @@ export interface RolloutJob {
 
 /**
  * Producer side of rollout passes. Each request is first stamped in
- * PostgreSQL (`rollout_requested_at`, see rollout-marker.ts), then queued:
- * the requests of one bundle within a ROLLOUT_DEBOUNCE_MS window share one
- * job (job id per bundle and window) that runs after the window, so it reads
- * a state at least as new as every request it covers and 1,000 clusters
- * reporting Ready at once cost a few passes, not 1,000. A job Redis does not
- * take is left to the rollout scheduler, which runs stale requests itself.
+ * PostgreSQL (`rollout_requested_at`, see rollout-marker.ts), then queued as
+ * a debounce with both edges per bundle and ROLLOUT_DEBOUNCE_MS window: the
+ * first request of a window runs at once (the Ready that lets the next
+ * partition go is acted on in milliseconds), and one trailing job at the end
+ * of the window covers every request after it (job ids per bundle, window
+ * and edge: BullMQ keeps one of each). 1,000 clusters reporting at once
+ * cost a few passes, not 1,000, and a pass always reads a state at least as
+ * new as the requests it covers. A job Redis does not take is left to the
+ * rollout scheduler, which runs stale requests itself.
  */
 @Injectable()
 export class RolloutQueue {
@@ -60,11 +63,10 @@ export class RolloutQueue {
     const now = Date.now();
     const window = Math.floor(now / ROLLOUT_DEBOUNCE_MS);
     const delay = (window + 1) * ROLLOUT_DEBOUNCE_MS - now;
-    const jobs = bundleIds.map((bundleId) => ({
-      name: 'run',
-      data: { bundleId } satisfies RolloutJob,
-      opts: { ...OPTS, jobId: `${bundleId}-${window}`, delay },
-    }));
+    const jobs = bundleIds.flatMap((bundleId) => [
+      { name: 'run', data: { bundleId } satisfies RolloutJob, opts: { ...OPTS, jobId: `${bundleId}-${window}-lead` } },
+      { name: 'run', data: { bundleId } satisfies RolloutJob, opts: { ...OPTS, jobId: `${bundleId}-${window}-trail`, delay } },
+    ]);
     try {
       await withTimeout(this.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS, 'queueing rollout jobs');
     } catch (error) {
@@ -73,4 +75,5 @@ export class RolloutQueue {
   }
 }
 
-const OPTS = { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 500 } } as const;
+// Completed jobs are kept a few seconds so that their ids still deduplicate the requests of their window.
+const OPTS = { removeOnComplete: { age: 5 }, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 500 } } as const;
