@@ -262,4 +262,25 @@ describe('rollouts', () => {
     expect((await hub.api('POST', '/api/v1/gitrepos/no-such-repo/rollout/pause')).body).toMatchObject({ error: 'GitRepoNotFound' });
     expect((await rollout(bundle)).pinned).toBeNull();
   });
+
+  it('deploys nothing outside every delivery window, says when the next opens, and goes on once one is open', async () => {
+    const run = unique('w');
+    const a = await agents(run, { one: 'any' });
+    const app = unique('win');
+    const hour = (new Date().getUTCHours() + 2) % 24;
+    const closed = { schedule: [{ schedule: `0 ${hour} * * *`, duration: '30m' }] };
+    const v1 = await put(app, run, { v: '1' }, closed);
+    const waiting = await eventually(async () => {
+      const r = await rollout(app);
+      expect(r.rollout).toMatchObject({ state: 'OutsideWindow', message: expect.stringContaining('the next opens at') });
+      return r;
+    });
+    expect(new Date(waiting.rollout.waitUntil).getUTCHours()).toBe(hour);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(given(a.one!, app)).toBeUndefined();
+    const badWindow = await hub.api('PUT', `/api/v1/bundles/${app}`, { resources: configMap({ v: '1' }), targets: [], schedule: [{ schedule: '0 22 * * *', duration: '2 hours' }] });
+    expect(badWindow.body).toMatchObject({ error: 'ValidationFailed', field: 'body.schedule.0.duration' });
+    await put(app, run, { v: '1' }, { schedule: [{ schedule: '* * * * *', duration: '1h', location: 'Europe/Berlin' }] });
+    await eventually(() => expect(given(a.one!, app)).toBe(v1));
+  });
 });

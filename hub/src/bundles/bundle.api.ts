@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN, labelsProblem } from '@flotilla/core';
 import { rolloutStrategySchema } from '@flotilla/render';
 import { z } from 'zod';
+import { windowProblem } from '../delivery/rollout/plan/delivery-window.js';
 import { errorResponses, json, labelSelectorSchema, labelsSchema } from '../platform/http/common.schemas.js';
 import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
@@ -60,6 +61,21 @@ export const rolloutStrategyApiSchema = rolloutStrategySchema.meta({
   description: 'Partitions, maxUnavailable, maxUnavailablePartitions, autoPartitionSize, autoPartitionThreshold, maxNew, progressDeadlineSeconds (docs/rollouts.md)',
 });
 
+/** A delivery window (Fleet's Schedule): new revisions are deployed only while one is open (docs/rollouts.md). */
+export const deliveryWindowSchema = z
+  .strictObject({
+    schedule: z.string().min(1).max(200).meta({ description: 'Cron expression of the window starts (5 fields, or 6 with seconds first)' }),
+    duration: z.string().max(32).meta({ description: 'How long each window stays open, e.g. "2h" or "1h30m"' }),
+    location: z.string().max(64).optional().meta({ description: 'IANA time zone of the schedule; default UTC' }),
+  })
+  .superRefine((w, ctx) => {
+    const problem = windowProblem(w);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
+  })
+  .meta({ id: 'DeliveryWindow' });
+
+export const deliveryWindowsSchema = z.array(deliveryWindowSchema).max(20);
+
 const deploymentStateEnum = z.enum(['Ready', 'NotReady', 'Pending', 'OutOfSync', 'Modified', 'WaitApplied', 'ErrApplied']);
 
 export const bundleDependencySchema = z
@@ -85,6 +101,7 @@ export const putBundleBody = z
     options: bundleOptionsSchema.optional(),
     rolloutStrategy: rolloutStrategyApiSchema.optional(),
     dependsOn: z.array(bundleDependencySchema).max(100).optional(),
+    schedule: deliveryWindowsSchema.optional().meta({ description: 'Delivery windows; none: always open' }),
     labels: bundleLabelsSchema.optional().meta({ description: 'Labels of the bundle (what dependsOn selectors match)' }),
   })
   .refine((b) => [b.manifests, b.resources, b.directory].filter((x) => x !== undefined).length === 1, {
@@ -93,7 +110,7 @@ export const putBundleBody = z
   })
   .superRefine((b, ctx) => {
     if (b.directory === undefined) return;
-    for (const field of ['options', 'rolloutStrategy', 'dependsOn', 'labels'] as const) {
+    for (const field of ['options', 'rolloutStrategy', 'dependsOn', 'labels', 'schedule'] as const) {
       if (b[field] !== undefined) ctx.addIssue({ code: 'custom', message: `a directory bundle's ${field} come from its fleet.yaml`, path: [field] });
     }
   })
@@ -127,6 +144,7 @@ export const bundleSchema = z
     options: bundleOptionsSchema,
     rolloutStrategy: z.record(z.string(), z.unknown()).nullable().meta({ description: 'As given to the API (a directory bundle: its fleet.yaml)' }),
     dependsOn: z.array(bundleDependencySchema).nullable(),
+    schedule: z.array(z.object({ schedule: z.string(), duration: z.string(), location: z.string().optional() })).nullable(),
     labels: z.record(z.string(), z.string()),
     paused: z.boolean().meta({ description: 'Rollout paused through the API' }),
     pinned: z

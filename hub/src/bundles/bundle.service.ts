@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
 import { markFanout } from '../delivery/fanout-marker.js';
+import type { DeliveryWindow } from '../delivery/rollout/plan/delivery-window.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
@@ -39,6 +40,7 @@ export interface PutBundle {
   options?: BundleOptions;
   rolloutStrategy?: RolloutStrategy;
   dependsOn?: BundleDependency[];
+  schedule?: DeliveryWindow[];
   labels?: Record<string, string>;
 }
 
@@ -57,6 +59,7 @@ export interface BundleView {
   /** As given to the API; a directory bundle's come from its fleet.yaml. */
   rolloutStrategy: RolloutStrategy | null;
   dependsOn: BundleDependency[] | null;
+  schedule: DeliveryWindow[] | null;
   labels: Record<string, string>;
   paused: boolean;
   /** After a rollback: the history entry every cluster runs (null once it was pruned), and until when. */
@@ -116,6 +119,7 @@ export class BundleService {
         sourceId: null,
         rolloutStrategy: json(input.rolloutStrategy),
         dependsOn: json(input.dependsOn),
+        schedule: json(input.schedule),
         labels: (input.labels ?? {}) as Prisma.InputJsonValue,
         renderState: null,
         renderReason: '',
@@ -237,6 +241,7 @@ function view(b: {
   gitPath: string | null;
   rolloutStrategy: unknown;
   dependsOn: unknown;
+  schedule: unknown;
   labels: unknown;
   paused: boolean;
   pinnedRolloutId: string | null;
@@ -256,6 +261,7 @@ function view(b: {
     options: b.options as BundleOptions,
     rolloutStrategy: (b.rolloutStrategy as RolloutStrategy | null) ?? null,
     dependsOn: (b.dependsOn as BundleDependency[] | null) ?? null,
+    schedule: (b.schedule as DeliveryWindow[] | null) ?? null,
     labels: b.labels as Record<string, string>,
     paused: b.paused,
     pinned: b.pinnedRolloutId ? { seq: b.pinnedRollout?.seq ?? null, until: b.pinUntil === 'unpinned' ? 'unpinned' : 'newContent' } : null,

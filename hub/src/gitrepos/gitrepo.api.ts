@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { DNS_LABEL_PATTERN } from '@flotilla/core';
 import { z } from 'zod';
-import { bundleTargetSchema } from '../bundles/bundle.api.js';
+import { bundleTargetSchema, deliveryWindowsSchema, rolloutStrategyApiSchema } from '../bundles/bundle.api.js';
 import { errorResponses, json } from '../platform/http/common.schemas.js';
 import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
@@ -50,6 +50,8 @@ export const putGitRepoBody = z
     keepResources: z.boolean().default(false),
     correctDrift: z.boolean().default(false),
     sourceOnly: z.boolean().default(false).meta({ description: 'Fetch only: make no bundles of its own (a source for BundleSets)' }),
+    rolloutStrategy: rolloutStrategyApiSchema.optional().meta({ description: "Defaults for its bundles' rollouts (a fleet.yaml rolloutStrategy wins field by field)" }),
+    schedule: deliveryWindowsSchema.optional().meta({ description: 'Delivery windows of its bundles; none: always open' }),
   })
   .refine((b) => !(b.branch && b.revision), { message: 'give branch or revision, not both', path: ['revision'] })
   .refine((b) => {
@@ -86,6 +88,9 @@ const gitRepoSchema = z
     keepResources: z.boolean(),
     correctDrift: z.boolean(),
     sourceOnly: z.boolean(),
+    rolloutStrategy: z.record(z.string(), z.unknown()).nullable(),
+    schedule: z.array(z.object({ schedule: z.string(), duration: z.string(), location: z.string().optional() })).nullable(),
+    rolloutPaused: z.boolean().meta({ description: 'POST /api/v1/gitrepos/{name}/rollout/pause|resume' }),
     status: z.object({
       ready: z.boolean(),
       reason: z.string().meta({ description: 'Ready, Pending, Paused, Rendering, FetchFailed, AuthFailed, RevisionNotFound, PathNotFound, RenderFailed, …' }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import { SourceBundleWriter } from '../bundles/source-bundle.writer.js';
+import { RolloutQueue } from '../delivery/rollout/rollout.queue.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
 import type { HubConfig } from '../platform/config/config.js';
@@ -36,6 +37,9 @@ export interface GitRepoView {
   keepResources: boolean;
   correctDrift: boolean;
   sourceOnly: boolean;
+  rolloutStrategy: Record<string, unknown> | null;
+  schedule: unknown[] | null;
+  rolloutPaused: boolean;
   status: {
     ready: boolean;
     reason: string;
@@ -51,7 +55,7 @@ export interface GitRepoView {
   updatedAt: string;
 }
 
-const WITH_BUNDLES = { bundles: { select: { name: true, gitPath: true, renderState: true, renderReason: true, renderMessage: true }, orderBy: { name: 'asc' } } } as const;
+const WITH_BUNDLES = { bundles: { select: { id: true, name: true, gitPath: true, renderState: true, renderReason: true, renderMessage: true }, orderBy: { name: 'asc' } } } as const;
 type Row = Prisma.GitRepoGetPayload<{ include: typeof WITH_BUNDLES }>;
 
 /**
@@ -71,6 +75,7 @@ export class GitRepoService implements OnApplicationBootstrap {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(GitSyncQueue) private readonly queue: GitSyncQueue,
     @Inject(SourceBundleWriter) private readonly bundles: SourceBundleWriter,
+    @Inject(RolloutQueue) private readonly rollouts: RolloutQueue,
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.box = new SecretBox(config.secretKeys);
@@ -118,6 +123,8 @@ export class GitRepoService implements OnApplicationBootstrap {
       keepResources: input.keepResources,
       correctDrift: input.correctDrift,
       sourceOnly: input.sourceOnly,
+      rolloutStrategy: input.rolloutStrategy === undefined ? Prisma.DbNull : (input.rolloutStrategy as Prisma.InputJsonValue),
+      schedule: input.schedule === undefined ? Prisma.DbNull : (input.schedule as Prisma.InputJsonValue),
       ...sealed,
       // Any change is worth a sync now (a new URL, ref, path, targets or resumed pause).
       syncRequestedAt: new Date(),
@@ -125,6 +132,8 @@ export class GitRepoService implements OnApplicationBootstrap {
     };
     const row = await this.prisma.gitRepo.upsert({ where: { name }, create: { id, name, ...data }, update: data, include: WITH_BUNDLES });
     await this.queue.sync(row.id);
+    // Its rollout defaults or windows may have changed: its bundles' rollouts are planned again.
+    if (existing) await this.rollouts.request(row.bundles.map((b) => b.id));
     return { created: !existing, repo: this.view(row) };
   }
 
@@ -204,6 +213,9 @@ export class GitRepoService implements OnApplicationBootstrap {
       keepResources: r.keepResources,
       correctDrift: r.correctDrift,
       sourceOnly: r.sourceOnly,
+      rolloutStrategy: (r.rolloutStrategy as Record<string, unknown> | null) ?? null,
+      schedule: (r.schedule as unknown[] | null) ?? null,
+      rolloutPaused: r.rolloutPaused,
       status: {
         ...condition,
         commit: r.commit ? { sha: r.commit, message: r.commitMessage, author: r.commitAuthor, time: r.commitTime?.toISOString() ?? null } : null,

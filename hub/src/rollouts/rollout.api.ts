@@ -50,6 +50,7 @@ export const rolloutSchema = z
     partitions: z.array(partitionStatusSchema),
     promoted: z.array(z.string()),
     outcome: z.record(z.string(), z.unknown()),
+    waitUntil: z.string().nullable().meta({ description: 'Outside every delivery window: when the next opens' }),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
     updatedAt: z.string(),

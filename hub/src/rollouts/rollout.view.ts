@@ -12,6 +12,7 @@ export interface RolloutRecord {
   partitions: unknown;
   promoted: string[];
   outcome: unknown;
+  waitUntil: Date | null;
   createdAt: Date;
   completedAt: Date | null;
   updatedAt: Date;
@@ -28,6 +29,8 @@ export interface RolloutView {
   partitions: PartitionStatus[];
   promoted: string[];
   outcome: Record<string, unknown>;
+  /** Outside every delivery window: when the next opens. */
+  waitUntil: string | null;
   createdAt: string;
   completedAt: string | null;
   updatedAt: string;
@@ -45,6 +48,7 @@ export function rolloutView(r: RolloutRecord): RolloutView {
     partitions: r.partitions as PartitionStatus[],
     promoted: r.promoted,
     outcome: r.outcome as Record<string, unknown>,
+    waitUntil: r.waitUntil?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     completedAt: r.completedAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),

@@ -1,6 +1,7 @@
 import type { Labels } from '@flotilla/core';
 import type { BundleDependency, FleetYaml, RolloutStrategy } from '@flotilla/render';
 import type { DeploymentState, Prisma } from '../../generated/prisma/client.js';
+import type { DeliveryWindow } from './plan/delivery-window.js';
 import type { PartitionStatus } from './plan/rollout-plan.js';
 
 export type Tx = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
@@ -12,6 +13,8 @@ export interface RolloutSettings {
   strategy: RolloutStrategy;
   paused: boolean;
   dependsOn: BundleDependency[];
+  /** Delivery windows: the bundle's own (API), else its GitRepo's; none = always open. */
+  windows: DeliveryWindow[];
 }
 
 /** One deployment with its cluster, as the rollout step reads it. */
@@ -36,6 +39,7 @@ export interface RolloutRow {
   id: string;
   seq: number;
   state: string;
+  message: string;
   partitions: PartitionStatus[];
   promoted: string[];
 }
@@ -48,10 +52,21 @@ export interface RolloutRow {
 export async function readRolloutSettings(tx: Tx, bundleId: string): Promise<RolloutSettings | undefined> {
   const row = (
     await tx.$queryRaw<
-      { name: string; strategy: RolloutStrategy | null; paused: boolean; depends_on: BundleDependency[] | null; fleet_yaml: FleetYaml | null; repo: string | null; repo_strategy: RolloutStrategy | null; repo_paused: boolean | null }[]
+      {
+        name: string;
+        strategy: RolloutStrategy | null;
+        paused: boolean;
+        depends_on: BundleDependency[] | null;
+        schedule: DeliveryWindow[] | null;
+        fleet_yaml: FleetYaml | null;
+        repo: string | null;
+        repo_strategy: RolloutStrategy | null;
+        repo_paused: boolean | null;
+        repo_schedule: DeliveryWindow[] | null;
+      }[]
     >`
-      SELECT b.name, b.rollout_strategy AS strategy, b.paused, b.depends_on, s.fleet_yaml, g.name AS repo,
-             g.rollout_strategy AS repo_strategy, g.rollout_paused AS repo_paused
+      SELECT b.name, b.rollout_strategy AS strategy, b.paused, b.depends_on, b.schedule, s.fleet_yaml, g.name AS repo,
+             g.rollout_strategy AS repo_strategy, g.rollout_paused AS repo_paused, g.schedule AS repo_schedule
       FROM bundles b LEFT JOIN bundle_sources s ON s.id = b.source_id LEFT JOIN git_repos g ON g.id = b.git_repo_id
       WHERE b.id = ${bundleId}::uuid`
   )[0];
@@ -63,6 +78,7 @@ export async function readRolloutSettings(tx: Tx, bundleId: string): Promise<Rol
     strategy: { ...(row.repo_strategy ?? {}), ...(fy.rolloutStrategy ?? row.strategy ?? {}) },
     paused: row.paused || fy.paused === true || row.repo_paused === true,
     dependsOn: fy.dependsOn ?? row.depends_on ?? [],
+    windows: row.schedule ?? row.repo_schedule ?? [],
   };
 }
 
@@ -78,6 +94,6 @@ export function readDeployments(tx: Tx, bundleId: string): Promise<DeploymentRow
 export async function readLatestRollout(tx: Tx, bundleId: string): Promise<RolloutRow | undefined> {
   return (
     await tx.$queryRaw<RolloutRow[]>`
-      SELECT id::text, seq, state, partitions, promoted FROM rollouts WHERE bundle_id = ${bundleId}::uuid ORDER BY seq DESC LIMIT 1`
+      SELECT id::text, seq, state, message, partitions, promoted FROM rollouts WHERE bundle_id = ${bundleId}::uuid ORDER BY seq DESC LIMIT 1`
   )[0];
 }

@@ -1,6 +1,7 @@
 import { appendEvents, type FleetEventInput } from '../../platform/events/fleet-event-log.js';
 import type { GroupSelectors } from '../../target/bundle-target.js';
 import { readDependencyStates } from './dependency-reads.js';
+import { windowState } from './plan/delivery-window.js';
 import { planRollout, type PartitionStatus, type RolloutPlan, type RolloutTarget } from './plan/rollout-plan.js';
 import { readDeployments, readLatestRollout, readRolloutSettings, type DeploymentRow, type RolloutRow, type Tx } from './rollout-reads.js';
 
@@ -30,16 +31,18 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
   const [rows, rollout] = await Promise.all([readDeployments(tx, bundleId), readLatestRollout(tx, bundleId)]);
   const deps = await readDependencyStates(tx, bundleId, settings, rows.map((r) => r.cluster_id));
   const targets = rows.map((r) => toTarget(r, deps.met(r.cluster_id)));
+  const window = windowState(settings.windows, new Date(now));
   const plan = deps.cycle
     ? cyclePlan(targets, deps.cycle)
     : planRollout(targets, {
         strategy: settings.strategy,
         paused: settings.paused,
-        windowOpen: true,
+        windowOpen: window.open,
         promoted: new Set(rollout?.promoted ?? []),
         now,
         groups,
       });
+  if (plan.phase === 'OutsideWindow' && window.nextOpen) plan.message = `outside every delivery window; the next opens at ${window.nextOpen.toISOString()}`;
   if (plan.deploy.length) {
     // deployed_at is the time of this write (clock_timestamp), not the transaction's start: a pass may have waited
     // for the bundle's lock, and progress deadlines count from when the cluster was really given the revision.
@@ -53,7 +56,7 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
   const open = rollout !== undefined && !FINAL.has(rollout.state);
   const pending = plan.pending || (open && plan.phase !== 'Completed');
   await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${pending}`;
-  if (open) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo);
+  if (open) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo, plan.phase === 'OutsideWindow' ? window.nextOpen ?? null : null);
   const deployed = new Set(plan.deploy);
   return { deployedClusters: rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id), plan };
 }
@@ -87,13 +90,13 @@ function cyclePlan(targets: RolloutTarget[], cycle: string[]): RolloutPlan {
 }
 
 /** Writes the plan's status on the history entry, and an event for each change (none when nothing changed). */
-async function recordProgress(tx: Tx, rollout: RolloutRow, plan: RolloutPlan, bundle: string, gitRepo: string): Promise<void> {
+async function recordProgress(tx: Tx, rollout: RolloutRow, plan: RolloutPlan, bundle: string, gitRepo: string, waitUntil: Date | null): Promise<void> {
   const events = progressEvents(rollout, plan, bundle, gitRepo);
-  const unchanged = rollout.state === plan.phase && JSON.stringify(rollout.partitions) === JSON.stringify(plan.partitions);
+  const unchanged = rollout.state === plan.phase && rollout.message === plan.message && JSON.stringify(rollout.partitions) === JSON.stringify(plan.partitions);
   if (unchanged && events.length === 0) return;
   const completed = plan.phase === 'Completed';
   await tx.$executeRaw`
-    UPDATE rollouts SET state = ${plan.phase}, message = ${plan.message}, partitions = ${JSON.stringify(plan.partitions)}::jsonb,
+    UPDATE rollouts SET state = ${plan.phase}, message = ${plan.message}, partitions = ${JSON.stringify(plan.partitions)}::jsonb, wait_until = ${waitUntil},
       completed_at = CASE WHEN ${completed} THEN coalesce(completed_at, now()) ELSE NULL END,
       outcome = CASE WHEN ${completed} THEN ${JSON.stringify(outcomeOf(plan.partitions))}::jsonb ELSE outcome END, updated_at = now()
     WHERE id = ${rollout.id}::uuid`;
