@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import { archiveOf } from '../support/bundle-archive.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
@@ -282,5 +283,41 @@ describe('rollouts', () => {
     expect(badWindow.body).toMatchObject({ error: 'ValidationFailed', field: 'body.schedule.0.duration' });
     await put(app, run, { v: '1' }, { schedule: [{ schedule: '* * * * *', duration: '1h', location: 'Europe/Berlin' }] });
     await eventually(() => expect(given(a.one!, app)).toBe(v1));
+  });
+
+  it("rolls a directory bundle by its fleet.yaml rolloutStrategy, and fleet.yaml's paused holds it", async () => {
+    const run = unique('y');
+    const a = await agents(run, { c1: 'canary', m1: 'main' });
+    const dir = unique('dir');
+    const fleetYaml = (extra: string) =>
+      [
+        'defaultNamespace: web',
+        'rolloutStrategy:',
+        '  partitions:',
+        `    - { name: canary, maxUnavailable: 0, clusterSelector: { matchLabels: { tier: canary, run: ${run} } } }`,
+        `    - { name: main, maxUnavailable: 0, clusterSelector: { matchLabels: { tier: main, run: ${run} } } }`,
+        extra,
+      ].join('\n');
+    const putDir = async (version: string, extra = '') => {
+      const res = await hub.api('PUT', `/api/v1/bundles/${dir}`, {
+        directory: { archive: await archiveOf({ 'fleet.yaml': fleetYaml(extra), 'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata: { v: "${version}" }\n` }) },
+        targets: [{ clusterSelector: { matchLabels: { run } } }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    };
+    await putDir('1');
+    const r1 = await eventually(() => {
+      const r = given(a.c1!, dir);
+      expect(r).toBeDefined();
+      return r;
+    });
+    expect(given(a.m1!, dir)).toBeUndefined();
+    expect((await rollout(dir)).strategy.partitions.map((p: { name: string }) => p.name)).toEqual(['canary', 'main']);
+    await report(a.c1!, dir);
+    await eventually(() => expect(given(a.m1!, dir)).toBeDefined());
+
+    await putDir('2', 'paused: true');
+    await eventually(async () => expect(await rollout(dir)).toMatchObject({ paused: true, pausedBy: ['fleet.yaml'], rollout: { seq: 2, state: 'Paused' } }));
+    expect(given(a.c1!, dir)).toBe(r1);
   });
 });
