@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import type { OpenWatch } from '../support/agent-client.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
+import { givenOf, reconnect, reportAs, simulatedAgents, type SimulatedAgent } from '../support/simulated-agents.ts';
 
 /*
  * Rollout progress lives in PostgreSQL: a hub killed between a report and
@@ -27,38 +28,15 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-interface Agent {
-  name: string;
-  credential: string;
-  stream: OpenWatch;
-}
-
+type Agent = SimulatedAgent;
 const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
-const given = (agent: Agent, bundle: string) => latestDesired(agent.stream)?.deployments.find((d) => d.bundleName === bundle);
-
-async function report(agent: Agent, bundle: string): Promise<void> {
-  const d = given(agent, bundle)!;
-  await reportStatus(hub, agent.credential, [{ deploymentId: d.deploymentId, appliedRevision: d.revision, state: 1, reason: '', message: '', resources: [] }]);
-}
-
-function reconnect(agents: Agent[]): void {
-  for (const a of agents) {
-    a.stream.cancel();
-    a.stream = watch(hub, a.credential);
-    streams.push(a.stream);
-  }
-}
+const given = givenOf;
+const report = (agent: Agent, bundle: string) => reportAs(hub, agent, bundle);
 
 async function setup(): Promise<{ run: string; agents: Agent[]; bundle: string; put: (v: string) => Promise<string> }> {
   const run = unique('f');
-  const agents: Agent[] = [];
-  for (const p of ['p1', 'p2', 'p3']) {
-    const name = `${p}-${run}`;
-    const reg = await register(hub, { token, identity: `fault-${name}`, labels: { part: p, run }, name });
-    const stream = watch(hub, reg.credential);
-    streams.push(stream);
-    agents.push({ name, credential: reg.credential, stream });
-  }
+  const byPart = await simulatedAgents(hub, token, run, { p1: { part: 'p1' }, p2: { part: 'p2' }, p3: { part: 'p3' } }, streams);
+  const agents = [byPart.p1!, byPart.p2!, byPart.p3!];
   const bundle = unique('app');
   const rolloutStrategy = { partitions: ['p1', 'p2', 'p3'].map((p) => ({ name: p, clusterSelector: { matchLabels: { part: p, run } }, maxUnavailable: 0 })) };
   const put = async (v: string) => {
@@ -101,7 +79,7 @@ describe('rollout faults', () => {
     // Killed right after the report (SIGKILL, no shutdown): its pass may or may not have run; the request is in PostgreSQL.
     await hub.kill();
     await hub.start();
-    reconnect(agents);
+    reconnect(hub, agents, streams);
     await eventually(() => expect(given(p2, bundle)?.revision).toBe(v2), { timeoutMs: 20_000 });
     expect(given(p3, bundle)?.revision).not.toBe(v2);
     await report(p2, bundle);

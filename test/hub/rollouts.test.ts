@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import type { OpenWatch } from '../support/agent-client.ts';
 import { archiveOf } from '../support/bundle-archive.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
+import { ERR_APPLIED, givenOf, READY, reportAs, simulatedAgents, type SimulatedAgent } from '../support/simulated-agents.ts';
 
 /*
  * Rollouts on a real hub (PostgreSQL, Redis) with simulated agents: each test
@@ -26,42 +27,13 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-interface Agent {
-  name: string;
-  credential: string;
-  stream: OpenWatch;
-}
-
-const READY = 1;
-const ERR_APPLIED = 7;
+type Agent = SimulatedAgent;
 const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
 const configMap = (data: Record<string, string>) => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data }];
-
-async function agents(run: string, tiers: Record<string, string>): Promise<Record<string, Agent>> {
-  const out: Record<string, Agent> = {};
-  for (const [role, tier] of Object.entries(tiers)) {
-    const name = `${role}-${run}`;
-    const reg = await register(hub, { token, identity: `rollout-${name}`, labels: { tier, run }, name });
-    const stream = watch(hub, reg.credential);
-    streams.push(stream);
-    out[role] = { name, credential: reg.credential, stream };
-  }
-  return out;
-}
-
-/** The revision of `bundle` this agent was given (undefined: none). */
-function given(agent: Agent, bundle: string): string | undefined {
-  return latestDesired(agent.stream)?.deployments.find((d) => d.bundleName === bundle)?.revision;
-}
-
-/** Plays the agent: reports `state` for what it was given of `bundle`. */
-async function report(agent: Agent, bundle: string, state = READY): Promise<void> {
-  const d = latestDesired(agent.stream)?.deployments.find((x) => x.bundleName === bundle);
-  if (!d) throw new Error(`${agent.name} was given no ${bundle}`);
-  await reportStatus(hub, agent.credential, [
-    { deploymentId: d.deploymentId, appliedRevision: d.revision, state, reason: state === ERR_APPLIED ? 'ApplyFailed' : '', message: state === ERR_APPLIED ? 'admission webhook denied' : '', resources: [] },
-  ]);
-}
+const agents = (run: string, tiers: Record<string, string>) =>
+  simulatedAgents(hub, token, run, Object.fromEntries(Object.entries(tiers).map(([role, tier]) => [role, { tier }])), streams);
+const given = (agent: Agent, bundle: string) => givenOf(agent, bundle)?.revision;
+const report = (agent: Agent, bundle: string, state = READY) => reportAs(hub, agent, bundle, state);
 
 async function put(bundle: string, run: string, data: Record<string, string>, extra: Record<string, unknown> = {}) {
   const res = await hub.api('PUT', `/api/v1/bundles/${bundle}`, { resources: configMap(data), targets: [{ clusterSelector: { matchLabels: { run } } }], ...extra });

@@ -19,6 +19,6 @@ import { RolloutScheduler } from './rollout/rollout.scheduler.js';
 @Module({
   imports: [ClusterEventsModule, RolloutQueueModule, BullModule.registerQueue({ name: FANOUT_QUEUE }, { name: RENDER_QUEUE })],
   providers: [FanoutQueue, RenderQueue, DeploymentFanout, FanoutProcessor, FanoutRepair, RolloutRunner, RolloutProcessor, RolloutScheduler],
-  exports: [FanoutQueue, RenderQueue, RolloutQueueModule],
+  exports: [FanoutQueue, RenderQueue, RolloutQueueModule, DeploymentFanout],
 })
 export class DeliveryModule {}

@@ -15,7 +15,6 @@ import { clearFanoutMark } from './fanout-marker.js';
 import { readGroupSelectors, readTargetableClusters } from './fanout.reads.js';
 import { RenderQueue } from './render.queue.js';
 import { effectiveContent, openRolloutIfChanged, type PinnedBundle } from './rollout/rollout-history.js';
-import { RolloutRunner } from './rollout/rollout.runner.js';
 import { stepRollout } from './rollout/rollout-step.js';
 import { renderedDesired, type StoredRender } from './rendered-desired.js';
 
@@ -43,18 +42,29 @@ export class DeploymentFanout {
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(ClusterEventBus) private readonly events: ClusterEventBus,
     @Inject(RenderQueue) private readonly renders: RenderQueue,
-    @Inject(RolloutRunner) private readonly rollouts: RolloutRunner,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
-  async reconcileBundle(bundleId: string): Promise<string[]> {
-    const { affected, render, moreNew } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+  /**
+   * `change`, when given, runs first in the same transaction with the
+   * bundle's row locked (a rollback or unpin sets the pin there), and names
+   * the cause of the history entry the new content opens: the entry, its
+   * staging and its first pass commit together, so no pass ever plans an
+   * entry against what was staged before it.
+   */
+  async reconcileBundle(bundleId: string, change?: { cause: string; apply: (tx: Tx) => Promise<void> }): Promise<string[]> {
+    const { affected, render } = await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       // Serialises fan-outs and rollout passes of the same bundle across workers and replicas.
-      const bundle = (await tx.$queryRaw<LockedBundle[]>`
+      const lock = () => tx.$queryRaw<LockedBundle[]>`
         SELECT b.name, b.revision_id, b.source_id, b.targets, b.fanout_requested_at::text AS marker, b.pinned_rollout_id::text,
                b.pin_until, b.pinned_over, g.name AS git_repo, g.commit
-        FROM bundles b LEFT JOIN git_repos g ON g.id = b.git_repo_id WHERE b.id = ${bundleId}::uuid FOR UPDATE OF b`)[0];
-      if (!bundle) return { affected: [], render: false, moreNew: false };
+        FROM bundles b LEFT JOIN git_repos g ON g.id = b.git_repo_id WHERE b.id = ${bundleId}::uuid FOR UPDATE OF b`;
+      let bundle = (await lock())[0];
+      if (bundle && change) {
+        await change.apply(tx);
+        bundle = (await lock())[0];
+      }
+      if (!bundle) return { affected: [], render: false };
       const { content, unpinned } = await effectiveContent(tx, bundleId, bundle);
       const [clusters, groups, existing] = await Promise.all([
         readTargetableClusters(tx),
@@ -81,7 +91,7 @@ export class DeploymentFanout {
         bundle: bundle.name,
         gitRepo: bundle.git_repo ?? '',
         commit: bundle.commit ?? '',
-        cause: unpinned ? 'newContent' : 'change',
+        cause: change?.cause ?? (unpinned ? 'newContent' : 'change'),
         depth: this.config.rollouts.historyDepth,
       });
       const step = await stepRollout(tx, bundleId, groups);
@@ -89,12 +99,10 @@ export class DeploymentFanout {
       await raiseGenerations(tx, affected);
       // While renders are missing the marker stays: if the render job is lost, the repair sweep comes back here.
       if (!renderMissing) await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
-      return { affected, render: renderMissing, moreNew: step.plan?.moreNew ?? false };
+      return { affected, render: renderMissing };
     }));
     if (render) await this.renders.renderBundle(bundleId);
     await this.notify(affected);
-    // maxNew held first deployments back: the next passes deploy them (each its own transaction).
-    if (moreNew) affected.push(...(await this.rollouts.run(bundleId)));
     return affected;
   }
 

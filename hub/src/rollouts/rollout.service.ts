@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RolloutStrategy } from '@flotilla/render';
 import { PrismaService } from '../database/prisma.service.js';
-import { FanoutQueue } from '../delivery/fanout.queue.js';
-import { markFanout } from '../delivery/fanout-marker.js';
-import { contentOf, openRolloutIfChanged } from '../delivery/rollout/rollout-history.js';
+import { DeploymentFanout } from '../delivery/deployment-fanout.service.js';
+import { contentOf } from '../delivery/rollout/rollout-history.js';
 import { readRolloutSettings } from '../delivery/rollout/rollout-reads.js';
 import { RolloutQueue } from '../delivery/rollout/rollout.queue.js';
 import type { PartitionStatus } from '../delivery/rollout/plan/rollout-plan.js';
-import { HUB_CONFIG } from '../platform/config/config.module.js';
-import type { HubConfig } from '../platform/config/config.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { appendEvents } from '../platform/events/fleet-event-log.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
@@ -39,16 +36,17 @@ interface LockedBundle {
  * What a person does to a rollout through the API: look at it and its
  * history, pause and resume it (per bundle or GitRepo), promote a partition
  * past an approval gate or a halt, roll back to a history entry (a pin) and
- * unpin. Every action is written to PostgreSQL (with its event) and then
- * requests a rollout pass; the pass, not the action, deploys.
+ * unpin. Every action is written to PostgreSQL with its event; pause,
+ * resume and promote then request a rollout pass (the pass, not the action,
+ * deploys); a rollback or unpin runs the bundle's fan-out with the pin change
+ * in its transaction, which stages the pinned content and runs the first pass.
  */
 @Injectable()
 export class RolloutService {
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
     @Inject(RolloutQueue) private readonly rollouts: RolloutQueue,
-    @Inject(FanoutQueue) private readonly fanout: FanoutQueue,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    @Inject(DeploymentFanout) private readonly fanout: DeploymentFanout,
   ) {}
 
   async get(name: string): Promise<BundleRolloutView> {
@@ -141,42 +139,48 @@ export class RolloutService {
    * only an unpin ends it.
    */
   async rollback(name: string, to: number, until: 'unpinned' | 'newContent'): Promise<BundleRolloutView> {
-    const id = await this.prisma.$transaction(async (tx) => {
-      const b = await lockBundle(tx, name);
-      const target = (await tx.$queryRaw<{ id: string; content_key: string; revision_id: string | null; source_id: string | null }[]>`
-        SELECT id::text, content_key, revision_id, source_id FROM rollouts WHERE bundle_id = ${b.id}::uuid AND seq = ${to}`)[0];
-      if (!target) throw new DomainError('RolloutNotFound', `bundle "${name}" has no history entry #${to} (see GET /api/v1/bundles/${name}/rollouts)`, { field: 'to' });
-      const current = (await tx.$queryRaw<{ content_key: string }[]>`
-        SELECT content_key FROM rollouts WHERE bundle_id = ${b.id}::uuid ORDER BY seq DESC LIMIT 1`)[0];
-      if (current?.content_key === target.content_key) {
-        throw new DomainError('RollbackNotPossible', `bundle "${name}" already rolls out the content of #${to}`, { field: 'to' });
-      }
-      const own = contentOf(b.revision_id, b.source_id);
-      await tx.$executeRaw`
-        UPDATE bundles SET pinned_rollout_id = ${target.id}::uuid, pin_until = ${until}, pinned_over = ${own.key} WHERE id = ${b.id}::uuid`;
-      await openRolloutIfChanged(tx, contentOf(target.revision_id, target.source_id), this.entry(b, `rollback to #${to}`));
-      await appendEvents(tx, [
-        { kind: 'rollout.rolledBack', bundle: name, gitRepo: b.git_repo ?? '', severity: 'warning', message: `${name} rolled back to #${to} (pinned until ${until})`, data: { to, until } },
-      ]);
-      await markFanout(tx, 'bundles', [b.id]);
-      return b.id;
+    const id = await this.bundleId(name);
+    await this.fanout.reconcileBundle(id, {
+      cause: `rollback to #${to}`,
+      apply: async (tx) => {
+        const b = await lockBundle(tx, name);
+        const target = (await tx.$queryRaw<{ id: string; content_key: string }[]>`
+          SELECT id::text, content_key FROM rollouts WHERE bundle_id = ${b.id}::uuid AND seq = ${to}`)[0];
+        if (!target) throw new DomainError('RolloutNotFound', `bundle "${name}" has no history entry #${to} (see GET /api/v1/bundles/${name}/rollouts)`, { field: 'to' });
+        const current = (await tx.$queryRaw<{ content_key: string }[]>`
+          SELECT content_key FROM rollouts WHERE bundle_id = ${b.id}::uuid ORDER BY seq DESC LIMIT 1`)[0];
+        if (current?.content_key === target.content_key) {
+          throw new DomainError('RollbackNotPossible', `bundle "${name}" already rolls out the content of #${to}`, { field: 'to' });
+        }
+        await tx.$executeRaw`
+          UPDATE bundles SET pinned_rollout_id = ${target.id}::uuid, pin_until = ${until}, pinned_over = ${contentOf(b.revision_id, b.source_id).key}
+          WHERE id = ${b.id}::uuid`;
+        await appendEvents(tx, [
+          { kind: 'rollout.rolledBack', bundle: name, gitRepo: b.git_repo ?? '', severity: 'warning', message: `${name} rolled back to #${to} (pinned until ${until})`, data: { to, until } },
+        ]);
+      },
     });
-    await this.fanout.reconcileBundle(id);
     return this.get(name);
   }
 
   async unpin(name: string): Promise<BundleRolloutView> {
-    const id = await this.prisma.$transaction(async (tx) => {
-      const b = await lockBundle(tx, name);
-      if (!b.pinned_rollout_id) throw new DomainError('NotPinned', `bundle "${name}" is not pinned`);
-      await tx.$executeRaw`UPDATE bundles SET pinned_rollout_id = NULL, pin_until = '', pinned_over = '' WHERE id = ${b.id}::uuid`;
-      await openRolloutIfChanged(tx, contentOf(b.revision_id, b.source_id), this.entry(b, 'unpin'));
-      await appendEvents(tx, [{ kind: 'rollout.unpinned', bundle: name, gitRepo: b.git_repo ?? '', message: `${name} unpinned`, data: {} }]);
-      await markFanout(tx, 'bundles', [b.id]);
-      return b.id;
+    const id = await this.bundleId(name);
+    await this.fanout.reconcileBundle(id, {
+      cause: 'unpin',
+      apply: async (tx) => {
+        const b = await lockBundle(tx, name);
+        if (!b.pinned_rollout_id) throw new DomainError('NotPinned', `bundle "${name}" is not pinned`);
+        await tx.$executeRaw`UPDATE bundles SET pinned_rollout_id = NULL, pin_until = '', pinned_over = '' WHERE id = ${b.id}::uuid`;
+        await appendEvents(tx, [{ kind: 'rollout.unpinned', bundle: name, gitRepo: b.git_repo ?? '', message: `${name} unpinned`, data: {} }]);
+      },
     });
-    await this.fanout.reconcileBundle(id);
     return this.get(name);
+  }
+
+  private async bundleId(name: string): Promise<string> {
+    const b = await this.prisma.bundle.findUnique({ where: { name }, select: { id: true } });
+    if (!b) throw bundleNotFound(name);
+    return b.id;
   }
 
   /** Pauses or resumes the rollouts of every bundle of a GitRepo. */
@@ -194,10 +198,6 @@ export class RolloutService {
       return (await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM bundles WHERE git_repo_id = ${repo.id}::uuid`).map((r) => r.id);
     });
     await this.rollouts.request(ids);
-  }
-
-  private entry(b: LockedBundle, cause: string) {
-    return { bundleId: b.id, bundle: b.name, gitRepo: b.git_repo ?? '', commit: b.commit ?? '', cause, depth: this.config.rollouts.historyDepth };
   }
 }
 

@@ -19,6 +19,9 @@ export async function requestRollouts(db: Db, bundleIds: readonly string[]): Pro
  * After a report from a cluster: requests the rollouts of its bundles that
  * still have something staged and not deployed (the report may be the Ready
  * that lets the next clusters go, or a dependency's). Returns their ids.
+ * Rollouts with everything deployed are left to the scheduler's re-check
+ * (their pass only records completion): a fleet's worth of Ready reports
+ * after a default rollout costs no pass.
  */
 export async function requestRolloutsAfterReport(db: Db, clusterId: string): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
@@ -38,12 +41,16 @@ export async function clearRolloutRequest(db: Db, bundleId: string, marker: stri
 /**
  * Claims up to `limit` bundles whose request is older than `olderThanSeconds`
  * (stamping them again so other replicas leave them alone), and stamps the
- * unfinished rollouts without a request; returns the claimed ids.
+ * bundles of unfinished rollouts (something staged not deployed, or a
+ * history entry not Completed) without a request; returns the claimed ids.
  */
 export async function claimDueRollouts(db: Db, olderThanSeconds: number, limit: number): Promise<string[]> {
   await db.$executeRaw`
     UPDATE bundles SET rollout_requested_at = now()
-    WHERE id IN (SELECT id FROM bundles WHERE rollout_pending AND rollout_requested_at IS NULL FOR NO KEY UPDATE SKIP LOCKED)`;
+    WHERE id IN (
+      SELECT id FROM bundles WHERE rollout_requested_at IS NULL
+        AND (rollout_pending OR id IN (SELECT bundle_id FROM rollouts WHERE state NOT IN ('Completed', 'Superseded')))
+      FOR NO KEY UPDATE SKIP LOCKED)`;
   const rows = await db.$queryRaw<{ id: string }[]>`
     UPDATE bundles SET rollout_requested_at = now()
     WHERE id IN (

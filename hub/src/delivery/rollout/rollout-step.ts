@@ -2,7 +2,7 @@ import { appendEvents, type FleetEventInput } from '../../platform/events/fleet-
 import type { GroupSelectors } from '../../target/bundle-target.js';
 import { readDependencyStates } from './dependency-reads.js';
 import { windowState } from './plan/delivery-window.js';
-import { planRollout, type PartitionStatus, type RolloutPlan, type RolloutTarget } from './plan/rollout-plan.js';
+import { planRolloutPasses, type PartitionStatus, type RolloutPlan, type RolloutTarget } from './plan/rollout-plan.js';
 import { readDeployments, readLatestRollout, readRolloutSettings, type DeploymentRow, type RolloutRow, type Tx } from './rollout-reads.js';
 
 export interface RolloutStepResult {
@@ -34,7 +34,7 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
   const window = windowState(settings.windows, new Date(now));
   const plan = deps.cycle
     ? cyclePlan(targets, deps.cycle)
-    : planRollout(targets, {
+    : planRolloutPasses(targets, {
         strategy: settings.strategy,
         paused: settings.paused,
         windowOpen: window.open,
@@ -51,11 +51,11 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
         deployed_at = clock_timestamp(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
       WHERE id = ANY(${plan.deploy}::uuid[])`;
   }
-  // A finished rollout keeps its outcome: later health changes are deployment status, and clusters that join are
-  // deployed without reopening it. An unfinished one is planned again on reports and re-checks until it finishes.
+  // Something staged and not deployed: reports from its clusters plan it again at once. An unfinished rollout with
+  // everything deployed (waiting for Ready) is re-checked by the scheduler. A finished one keeps its outcome: later
+  // health changes are deployment status, and clusters that join are deployed without reopening it.
   const open = rollout !== undefined && !FINAL.has(rollout.state);
-  const pending = plan.pending || (open && plan.phase !== 'Completed');
-  await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${pending}`;
+  await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${plan.pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${plan.pending}`;
   if (open) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo, plan.phase === 'OutsideWindow' ? window.nextOpen ?? null : null);
   const deployed = new Set(plan.deploy);
   return { deployedClusters: rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id), plan };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRollout, type RolloutInput, type RolloutTarget } from './rollout-plan.js';
+import { planRollout, planRolloutPasses, type RolloutInput, type RolloutTarget } from './rollout-plan.js';
 import { limit } from './rollout-strategy.js';
 
 const NOW = 1_000_000;
@@ -85,6 +85,13 @@ describe('planRollout', () => {
     const fresh = ['a', 'b', 'c'].map((n) => target(n, {}, { deployed: null }));
     const plan = planRollout(fresh, input({ strategy: { maxNew: 2 } }));
     expect([plan.deploy, plan.moreNew, plan.pending]).toEqual([['d-a', 'd-b'], true, true]);
+  });
+
+  it('runs passes back to back until maxNew holds nothing back, keeping the gates across them', () => {
+    const fresh = ['a', 'b', 'c', 'd', 'e'].map((n) => target(n, { stage: n === 'e' ? 'prod' : 'canary' }, { deployed: null }));
+    const plan = planRolloutPasses(fresh, input({ strategy: { ...twoPartitions, maxNew: 2 } }));
+    // Three passes deploy the four canaries; "rest" waits for them to be Ready.
+    expect([plan.deploy, plan.moreNew, plan.phase]).toEqual([['d-a', 'd-b', 'd-c', 'd-d'], false, 'Waiting']);
   });
 
   it('deploys nothing while paused, outside a window, or before dependencies are met', () => {

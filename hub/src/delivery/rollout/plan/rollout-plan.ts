@@ -168,3 +168,25 @@ function heldMessage(targets: RolloutTarget[]): string {
   const held = targets.filter((t) => !t.dependenciesMet && t.deployed !== t.staged);
   return held.length ? `${held.length} cluster(s) wait for dependencies (${held[0]!.waitingFor ?? 'dependsOn'})` : '';
 }
+
+/** Passes one planning run makes at most (maxNew 1 over 1,000 new clusters needs 1,000). */
+const MAX_PASSES = 10_000;
+
+/**
+ * Planning passes back to back until maxNew holds nothing back (pure): what
+ * Fleet does by re-queueing the bundle at once, without a round trip per
+ * pass. Each pass sees the previous passes' deployments as deployed and not
+ * yet Ready, so budgets and gates hold across them; the result deploys their
+ * union and reports the last pass's status.
+ */
+export function planRolloutPasses(targets: RolloutTarget[], input: RolloutInput): RolloutPlan {
+  let current = targets;
+  const deploy: string[] = [];
+  for (let pass = 0; ; pass++) {
+    const plan = planRollout(current, input);
+    deploy.push(...plan.deploy);
+    if (!plan.moreNew || plan.deploy.length === 0 || pass >= MAX_PASSES) return { ...plan, deploy };
+    const now = new Set(plan.deploy);
+    current = current.map((t) => (now.has(t.deploymentId) ? { ...t, deployed: t.staged, applied: false, state: 'WaitApplied', deployedAt: input.now } : t));
+  }
+}
