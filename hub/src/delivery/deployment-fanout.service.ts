@@ -10,12 +10,14 @@ import type { HubConfig } from '../platform/config/config.js';
 import { targetedClusters, type BundleTarget, type TargetableCluster } from '../target/bundle-target.js';
 import { retryOnConflict } from './deadlock-retry.js';
 import { raiseGenerations } from './desired-generation.js';
-import { planDeployments, uniformDesired, type DeploymentPlan } from './deployment-plan.js';
+import { planDeployments, uniformDesired, type DeploymentPlan, type DesiredDeployment } from './deployment-plan.js';
 import { clearFanoutMark } from './fanout-marker.js';
 import { readGroupSelectors, readTargetableClusters } from './fanout.reads.js';
 import { RenderQueue } from './render.queue.js';
 import { effectiveContent, openRolloutIfChanged, type PinnedBundle } from './rollout/rollout-history.js';
-import { stepRollout } from './rollout/rollout-step.js';
+import { deploysAtOnce } from './rollout/plan/rollout-strategy.js';
+import { readRolloutSettings } from './rollout/rollout-reads.js';
+import { deployOutstanding, stepRollout } from './rollout/rollout-step.js';
 import { renderedDesired, type StoredRender } from './rendered-desired.js';
 
 interface LockedBundle extends PinnedBundle {
@@ -85,7 +87,10 @@ export class DeploymentFanout {
         await tx.bundle.update({ where: { id: bundleId }, data: { renderState: r.state, renderReason: r.reason, renderMessage: r.message } });
         if (r.state === 'Rendered') await advanceRenderedCommit(tx, { bundleId });
       }
-      await this.stage(tx, bundleId, plan);
+      // With nothing for a rollout to decide, staged is deployed in the same write, as before rollouts existed.
+      const settings = await readRolloutSettings(tx, bundleId);
+      const immediate = settings !== undefined && deploysAtOnce(settings);
+      await this.stage(tx, bundleId, plan, immediate);
       await openRolloutIfChanged(tx, content, {
         bundleId,
         bundle: bundle.name,
@@ -94,8 +99,10 @@ export class DeploymentFanout {
         cause: change?.cause ?? (unpinned ? 'newContent' : 'change'),
         depth: this.config.rollouts.historyDepth,
       });
-      const step = await stepRollout(tx, bundleId, groups);
-      const affected = [...step.deployedClusters, ...plan.removedClusters];
+      // Immediate: what an earlier strategy left staged is deployed too; the scheduler's re-check records the
+      // rollout's progress and completion. Otherwise a pass of the planner decides.
+      const deployed = immediate ? [...stagedClusters(plan), ...(await deployOutstanding(tx, bundleId))] : (await stepRollout(tx, bundleId, groups)).deployedClusters;
+      const affected = [...deployed, ...plan.removedClusters];
       await raiseGenerations(tx, affected);
       // While renders are missing the marker stays: if the render job is lost, the repair sweep comes back here.
       if (!renderMissing) await clearFanoutMark(tx, 'bundles', bundleId, bundle.marker);
@@ -154,18 +161,23 @@ export class DeploymentFanout {
     for (const b of bundles) await this.reconcileBundle(b.id);
   }
 
-  /** Writes what each cluster should run (staged); what its agent runs changes only when the rollout deploys it. */
-  private async stage(tx: Tx, bundleId: string, plan: DeploymentPlan): Promise<void> {
+  /**
+   * Writes what each cluster should run (staged); what its agent runs changes
+   * only when the rollout deploys it — here at once when `deploy`.
+   */
+  private async stage(tx: Tx, bundleId: string, plan: DeploymentPlan, deploy: boolean): Promise<void> {
     const json = (options: Record<string, unknown> | null) => (options === null ? Prisma.DbNull : (options as Prisma.InputJsonValue));
+    const deployed = (d: DesiredDeployment) => (deploy ? { desiredRevision: d.revision, renderKey: d.renderKey, options: json(d.options), deployedAt: new Date() } : {});
     if (plan.create.length) {
       await tx.deployment.createMany({
         data: plan.create.map(({ clusterId, desired }) => ({
           bundleId,
           clusterId,
-          state: 'Pending' as const,
+          state: deploy ? ('WaitApplied' as const) : ('Pending' as const),
           stagedRevision: desired.revision,
           stagedRenderKey: desired.renderKey,
           stagedOptions: json(desired.options),
+          ...deployed(desired),
         })),
         skipDuplicates: true,
       });
@@ -173,7 +185,13 @@ export class DeploymentFanout {
     for (const { desired, ids } of plan.update) {
       await tx.deployment.updateMany({
         where: { id: { in: ids } },
-        data: { stagedRevision: desired.revision, stagedRenderKey: desired.renderKey, stagedOptions: json(desired.options) },
+        data: {
+          stagedRevision: desired.revision,
+          stagedRenderKey: desired.renderKey,
+          stagedOptions: json(desired.options),
+          // Deployed: the stored report no longer describes it, so the next report is written whatever it says.
+          ...(deploy ? { ...deployed(desired), state: 'WaitApplied' as const, reason: '', message: '', reportHash: '' } : {}),
+        },
       });
     }
     if (plan.remove.length) await tx.deployment.deleteMany({ where: { id: { in: plan.remove } } });
@@ -196,6 +214,11 @@ export class DeploymentFanout {
 }
 
 type Tx = Parameters<Parameters<PrismaService['$transaction']>[0]>[0];
+
+/** Clusters whose deployment the plan creates or changes. */
+function stagedClusters(plan: DeploymentPlan): string[] {
+  return [...plan.create.map((c) => c.clusterId), ...plan.update.flatMap((u) => u.clusterIds)];
+}
 
 /** Bundles of ready objects whose rollout deploys a joining cluster at once: nothing for a rollout to decide. */
 const IMMEDIATE = {

@@ -15,7 +15,7 @@ describe('planDeployments', () => {
     });
     expect(planDeployments(uniformDesired('r3', ['c1', 'c2']), existing)).toMatchObject({
       create: [],
-      update: [{ desired: { revision: 'r3' }, ids: ['d1', 'd2'] }],
+      update: [{ desired: { revision: 'r3' }, ids: ['d1', 'd2'], clusterIds: ['c1', 'c2'] }],
       remove: [],
     });
   });
@@ -33,13 +33,13 @@ describe('planDeployments', () => {
       { id: 'd3', clusterId: 'c3', stagedRevision: 'rb', stagedRenderKey: 'kb', stagedOptions: { defaultNamespace: 'b' } },
     ];
     const plan = planDeployments(new Map([['c1', a], ['c2', b], ['c3', b]]), rendered);
-    expect(plan.update).toEqual([{ desired: a, ids: ['d1'] }, { desired: b, ids: ['d2'] }]);
+    expect(plan.update).toEqual([{ desired: a, ids: ['d1'], clusterIds: ['c1'] }, { desired: b, ids: ['d2'], clusterIds: ['c2'] }]);
   });
 
   it('an options change alone is an update (options travel with each assignment)', () => {
     const current = [{ id: 'd1', clusterId: 'c1', stagedRevision: 'r', stagedRenderKey: 'k', stagedOptions: { keepResources: false } }];
     const plan = planDeployments(new Map([['c1', { revision: 'r', renderKey: 'k', options: { keepResources: true } }]]), current);
-    expect(plan.update).toEqual([{ desired: { revision: 'r', renderKey: 'k', options: { keepResources: true } }, ids: ['d1'] }]);
+    expect(plan.update).toEqual([{ desired: { revision: 'r', renderKey: 'k', options: { keepResources: true } }, ids: ['d1'], clusterIds: ['c1'] }]);
   });
 
   it('leaves clusters whose render is pending untouched: neither removed nor created', () => {

@@ -26,6 +26,8 @@ export interface DesiredDeployment {
 export interface DeploymentUpdate {
   desired: DesiredDeployment;
   ids: string[];
+  /** The clusters of those deployments, in the same order. */
+  clusterIds: string[];
 }
 
 export interface DeploymentPlan {
@@ -60,8 +62,9 @@ export function planDeployments(
     }
     if (sameDesired(d, want)) continue;
     const group = JSON.stringify([want.revision, want.renderKey, want.options]);
-    const update = updates.get(group) ?? { desired: want, ids: [] };
+    const update = updates.get(group) ?? { desired: want, ids: [], clusterIds: [] };
     update.ids.push(d.id);
+    update.clusterIds.push(d.clusterId);
     updates.set(group, update);
   }
   return {

@@ -142,3 +142,19 @@ function progressEvents(rollout: RolloutRow, plan: RolloutPlan, bundle: string, 
   }
   return events;
 }
+
+/**
+ * Deploys every staged value of the bundle not deployed yet (a strategy that
+ * deploys at once, after one that held some back), with no planning; returns
+ * their clusters. The bundle's rollout then has nothing pending.
+ */
+export async function deployOutstanding(tx: Tx, bundleId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ cluster_id: string }[]>`
+    UPDATE deployments SET desired_revision = staged_revision, render_key = staged_render_key, options = staged_options,
+      deployed_at = clock_timestamp(), state = 'WaitApplied', reason = '', message = '', report_hash = '', updated_at = now()
+    WHERE bundle_id = ${bundleId}::uuid AND (desired_revision IS DISTINCT FROM staged_revision
+      OR render_key IS DISTINCT FROM staged_render_key OR options::jsonb IS DISTINCT FROM staged_options::jsonb)
+    RETURNING cluster_id::text`;
+  await tx.$executeRaw`UPDATE bundles SET rollout_pending = false WHERE id = ${bundleId}::uuid AND rollout_pending`;
+  return rows.map((r) => r.cluster_id);
+}

@@ -34,3 +34,22 @@ export function limit(count: number, value: IntOrPercent | undefined, fallback: 
   const i = Math.floor((count * Number(m[1])) / 100);
   return Math.min(Math.max(i, 1), count);
 }
+
+/** What decides whether a rollout has anything to decide. */
+export interface RolloutSettingsLike {
+  strategy: RolloutStrategy;
+  paused: boolean;
+  dependsOn: readonly unknown[];
+  windows: readonly unknown[];
+}
+
+/**
+ * True when the planner would deploy every staged revision at once: no named
+ * partitions, maxUnavailable 100 % (so neither the in-flight budget nor any
+ * auto-partition gate can hold a cluster), not paused, no dependsOn, no
+ * delivery window. maxNew only splits that into passes run back to back.
+ */
+export function deploysAtOnce(s: RolloutSettingsLike): boolean {
+  const mu = s.strategy.maxUnavailable;
+  return !s.paused && s.dependsOn.length === 0 && s.windows.length === 0 && !s.strategy.partitions?.length && (mu === undefined || mu === '100%');
+}
