@@ -244,6 +244,8 @@ describe('flotilla rollout', () => {
     });
     const readonly = (await hub.api('POST', '/api/v1/api-tokens', { name: unique('viewer'), role: 'readonly' })).body.token;
     expect(await flotilla(['rollout', 'pause', 'nope'], { ...env, FLOTILLA_TOKEN: readonly })).toMatchObject({ code: 1, stderr: expect.stringContaining('[ApiRoleForbidden]') });
+    // A readonly token may read (GET): the hub answers for the bundle, not for the role.
+    expect(await flotilla(['rollout', 'status', 'nope'], { ...env, FLOTILLA_TOKEN: readonly })).toMatchObject({ code: 1, stderr: expect.stringContaining('[BundleNotFound]') });
   });
 
   it('refuses a bad command line with exit 2 before any request', async () => {
@@ -266,5 +268,27 @@ describe('flotilla rollout', () => {
       expect(r.stderr).toContain('Run `flotilla rollout --help` for usage.');
     }
     expect((await flotilla(['rollout', 'status', 'web'], dead)).stderr).toContain('[HubUnreachable]');
+  });
+
+  // Last: it restarts the hub.
+  it('status --wait keeps waiting while the hub restarts, then exits 0 when the rollout completes', async () => {
+    const run = unique('h');
+    const a = await agents(run, { c1: 'canary', m1: 'main' });
+    const app = unique('restart');
+    const v1 = await put(app, run, { v: '1' }, partitions(run));
+    await eventually(() => expect(given(a.c1!, app)).toBe(v1));
+    const waiting = start(['rollout', 'status', app, '--wait', '--timeout', '2m']);
+    await eventually(() => expect(waiting.stderr()).toContain('rollout #1 Waiting'));
+    await hub.stop();
+    await eventually(() => expect(waiting.stderr()).toContain(`warning: cannot reach the hub at ${hub.httpUrl}/: connection refused; still waiting\n`));
+    await hub.start();
+    await report(a.c1!, app);
+    const m1 = watch(hub, a.m1!.credential); // the old stream ended with the hub
+    streams.push(m1);
+    await eventually(() => expect(given({ ...a.m1!, stream: m1 }, app)).toBe(v1));
+    await report({ ...a.m1!, stream: m1 }, app);
+    const done = await waiting.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`bundle ${app}: rollout #1 Completed\n`);
   });
 });

@@ -54,6 +54,24 @@ describe('waitForRollout', () => {
     expect([reads, c.slept]).toEqual([4, [2000, 2000, 1000]]);
   });
 
+  it('reads again after a transient failure once it has read the rollout, and throws it at the deadline', async () => {
+    const c = clock();
+    const down = new Error('cannot reach the hub');
+    const reads: Array<() => BundleRollout> = [() => at('Waiting'), () => { throw down; }, () => at('Completed')];
+    const retried: unknown[] = [];
+    const options = { timeoutMs: 60_000, timeout: '1m', waitApproval: false, ...c, transient: (e: unknown) => e === down, onRetry: (e: unknown) => retried.push(e) };
+    expect((await waitForRollout(async () => reads.shift()!(), options)).end).toEqual({ code: 0 });
+    expect(retried).toEqual([down]);
+
+    // Not on the first read, not an error that is not transient, not past the deadline.
+    await expect(waitForRollout(async () => { throw down; }, options)).rejects.toBe(down);
+    const refused = new Error('refused');
+    const first = [() => at('Waiting'), () => { throw refused; }];
+    await expect(waitForRollout(async () => first.shift()!(), options)).rejects.toBe(refused);
+    let n = 0;
+    await expect(waitForRollout(async () => { if (n++ === 0) return at('Waiting'); throw down; }, { ...options, timeoutMs: 5000, timeout: '5s' })).rejects.toBe(down);
+  });
+
   it('keeps the exit codes apart from cli.ts\'s 0-3', () => {
     expect(new Set([0, 1, 2, 3, ...Object.values(ROLLOUT_EXIT)]).size).toBe(7);
   });

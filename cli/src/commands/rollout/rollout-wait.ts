@@ -66,6 +66,13 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Called with every view whose entry, state or message differs from the last one. */
   onChange?: (view: BundleRollout) => void;
+  /**
+   * Whether a failed read is worth another (the hub restarting, a proxy's
+   * 502) once a first read succeeded: the wait goes on, after `onRetry`; at
+   * the deadline the error is thrown. Default: none is.
+   */
+  transient?: (error: unknown) => boolean;
+  onRetry?: (error: unknown) => void;
   /** For tests: a clock and a sleep. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -77,9 +84,18 @@ export async function waitForRollout(read: () => Promise<BundleRollout>, options
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const interval = options.intervalMs ?? 2000;
   const deadline = options.timeoutMs === 0 ? Infinity : now() + options.timeoutMs;
-  let last = '';
+  let last: string | undefined;
   for (;;) {
-    const view = await read();
+    let view: BundleRollout;
+    try {
+      view = await read();
+    } catch (error) {
+      // The first read is never retried: a wrong hub or bundle should not take a timeout to say so.
+      if (last === undefined || !options.transient?.(error) || deadline - now() <= 0) throw error;
+      options.onRetry?.(error);
+      await sleep(Math.min(interval, deadline - now()));
+      continue;
+    }
     const key = view.rollout ? `${view.rollout.seq} ${view.rollout.state} ${view.rollout.message}` : '';
     if (key !== last) options.onChange?.(view);
     last = key;

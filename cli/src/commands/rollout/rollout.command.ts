@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../../command.types.js';
 import { connectHub } from '../../hub/connect-hub.js';
 import type { HubClient } from '../../hub/hub.client.js';
+import { HubError, HubUnreachableError } from '../../hub/hub.error.js';
 import { HUB_OPTIONS, HUB_OPTIONS_HELP } from '../../hub/hub-target.js';
 import { outputHelp, OUTPUT_OPTIONS, writeData } from '../../output/output-format.js';
 import type { BundleRollout, Rollout } from './rollout-api.types.js';
@@ -139,6 +140,9 @@ async function status(hub: HubClient, request: Extract<RolloutRequest, { sub: 's
   const { view, end } = await waitForRollout(read, {
     ...request.wait,
     onChange: (v) => v.rollout && io.stderr.write(`rollout #${v.rollout.seq} ${v.rollout.state}${v.rollout.message ? `: ${v.rollout.message}` : ''}\n`),
+    // A hub restarting or behind a proxy that has no upstream for a moment: keep waiting.
+    transient: (e) => e instanceof HubUnreachableError || (e instanceof HubError && [502, 503, 504].includes(e.status)),
+    onRetry: (e) => io.stderr.write(`warning: ${(e as Error).message}; still waiting\n`),
   });
   show(view);
   if (end.message) io.stderr.write(end.reason ? `flotilla rollout status: ${end.message} [${end.reason}]\n` : `${end.message}\n`);
