@@ -64,7 +64,9 @@ describe('waitForRollout', () => {
     expect(retried).toEqual([down]);
 
     // Not on the first read, not an error that is not transient, not past the deadline.
-    await expect(waitForRollout(async () => { throw down; }, options)).rejects.toBe(down);
+    let firstReads = 0;
+    await expect(waitForRollout(async () => { firstReads++; throw down; }, options)).rejects.toBe(down);
+    expect([firstReads, retried.length]).toEqual([1, 1]);
     const refused = new Error('refused');
     const first = [() => at('Waiting'), () => { throw refused; }];
     await expect(waitForRollout(async () => first.shift()!(), options)).rejects.toBe(refused);
