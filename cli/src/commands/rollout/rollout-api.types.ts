@@ -42,6 +42,8 @@ export interface Rollout {
   partitions: PartitionStatus[];
   promoted: string[];
   outcome: Record<string, unknown>;
+  /** OutsideWindow: when the next delivery window opens (absent from hubs without delivery windows). */
+  waitUntil?: string | null;
   createdAt: string;
   completedAt: string | null;
   updatedAt: string;

@@ -48,6 +48,15 @@ describe('formatRolloutStatus', () => {
     );
   });
 
+  it('says how far off the next delivery window is', () => {
+    const outside = entry({ state: 'OutsideWindow', message: 'outside every delivery window; the next opens at 2026-01-10T15:00:00.000Z', waitUntil: '2026-01-10T15:00:00.000Z' });
+    expect(formatRolloutStatus(view({ rollout: outside }), now).split('\n').slice(0, 3)).toEqual([
+      'bundle web: rollout #3 OutsideWindow',
+      'outside every delivery window; the next opens at 2026-01-10T15:00:00.000Z',
+      'cause change, revision sha256:ab12ab12ab12, started 2m ago, updated 5s ago, next window in 3h',
+    ]);
+  });
+
   it('says so when there is no rollout, or no partition', () => {
     expect(formatRolloutStatus(view({ rollout: null }), now)).toBe('bundle web: no rollout yet\n');
     expect(formatRolloutStatus(view({ rollout: entry({ state: 'Completed', message: '', partitions: [] }) }), now)).toContain('\nno partitions: the bundle targets no cluster\n');

@@ -21,6 +21,8 @@ export function formatRolloutStatus(view: BundleRollout, now = new Date()): stri
     ...(r.revision ? [`revision ${shortId(r.revision)}`] : r.source ? [`source ${shortId(r.source)}`] : []),
     `started ${formatAge(r.createdAt, now)} ago`,
     r.completedAt ? `completed ${formatAge(r.completedAt, now)} ago` : `updated ${formatAge(r.updatedAt, now)} ago`,
+    // The message names the time; how far off it is, is what a glance wants.
+    ...(r.state === 'OutsideWindow' && r.waitUntil ? [`next window in ${formatAge(now.toISOString(), new Date(r.waitUntil))}`] : []),
   ].join(', ');
   const lines = [header, ...(r.message ? [`${r.message}\n`] : []), `${origin}\n`];
   lines.push(r.partitions.length ? `\n${partitionTable(r)}` : 'no partitions: the bundle targets no cluster\n');
