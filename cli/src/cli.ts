@@ -8,6 +8,8 @@ import { DRIFT_EXIT_CODE, diffCommand } from './commands/diff.command.js';
 import { loginCommand } from './commands/login.command.js';
 import { logoutCommand } from './commands/logout.command.js';
 import { renderCommand } from './commands/render.command.js';
+import { rolloutCommand } from './commands/rollout/rollout.command.js';
+import { ROLLOUT_EXIT } from './commands/rollout/rollout-wait.js';
 import { tokensCommand } from './commands/tokens.command.js';
 import { CliError } from './errors/cli.error.js';
 import type { CliIo, Command } from './command.types.js';
@@ -24,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   clustersCommand,
   tokensCommand,
   diffCommand,
+  rolloutCommand,
   completionCommand(() => COMMANDS),
 ];
 
@@ -40,6 +43,9 @@ Exit codes:
      token), or the hub cannot be reached: "flotilla <command>: <message> [<reason>]"
   2  a bad command line (unknown command or flag, a bad value)
   ${DRIFT_EXIT_CODE}  flotilla diff found drift
+  ${ROLLOUT_EXIT.halted}  flotilla rollout status --wait: the rollout halted
+  ${ROLLOUT_EXIT.held}  flotilla rollout status --wait: the rollout waits for approval or is paused
+  ${ROLLOUT_EXIT.timeout}  flotilla rollout status --wait: --timeout passed
 `;
 
 /** Runs one command line; returns the exit code (see HELP). */

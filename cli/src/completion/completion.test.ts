@@ -26,12 +26,15 @@ describe('flotilla completion', () => {
     expect(bashCompletes(bash, ['flotilla', 'tokens', 'create', 'ci', '--r'])).toEqual(['--role']);
     expect(bashCompletes(bash, ['flotilla', 'clusters', '-'])).toEqual(expect.arrayContaining(['--selector', '-l', '--output', '-o', '--hub', '--token', '--help']));
     expect(bashCompletes(bash, ['flotilla', 'diff', 'web', '-o', 'y'])).toEqual(['yaml']);
+    expect(bashCompletes(bash, ['flotilla', 'rollout', ''])).toEqual(['status', 'history', 'pause', 'resume', 'promote', 'rollback', 'unpin']);
+    expect(bashCompletes(bash, ['flotilla', 'rollout', 'status', 'web', '--wa'])).toEqual(['--wait', '--wait-approval']);
   });
 
   it('zsh: a #compdef script with every command and its flags', async () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef flotilla\n')).toBe(true);
     expect(zsh).toContain('    tokens) flags=(--role --status --output -o --hub --token --help -h); subs=(create list revoke) ;;');
+    expect(zsh).toContain('    rollout) flags=(--wait -w --timeout --wait-approval --limit --partition -p --to --until --gitrepo --output -o --hub --token --help -h); subs=(status history pause resume promote rollback unpin) ;;');
     expect(zsh).toContain('compdef _flotilla flotilla');
   });
 
