@@ -177,8 +177,10 @@ describe('OpenAPI', () => {
     expect(params('/api/v1/clusters')).toEqual(['connection', 'cursor', 'limit', 'namePrefix', 'selector']);
     expect(params('/api/v1/cluster-groups')).toEqual(['cursor', 'limit', 'namePrefix']);
     expect(params('/api/v1/bundles')).toEqual(['cursor', 'limit', 'namePrefix']);
-    expect(params('/api/v1/bundles/{name}/status')).toEqual(['cursor', 'limit', 'state']);
-    expect(params('/api/v1/clusters/{id}/deployments')).toEqual(['cursor', 'limit', 'state']);
+    expect(params('/api/v1/bundles/{name}/status')).toEqual(['cursor', 'limit', 'notOnLatest', 'revision', 'selector', 'state']);
+    expect(params('/api/v1/clusters/{id}/deployments')).toEqual(['cursor', 'limit', 'notOnLatest', 'revision', 'selector', 'state']);
+    expect(params('/api/v1/deployments')).toEqual(['bundle', 'cursor', 'limit', 'notOnLatest', 'revision', 'selector', 'state']);
+    expect(params('/api/v1/status/bundles')).toEqual(['cursor', 'gitRepo', 'limit', 'state']);
     expect(params('/api/v1/api-tokens')).toEqual(['cursor', 'limit', 'status']);
     expect(params('/api/v1/registration-tokens')).toEqual(['cursor', 'limit', 'status']);
     const page = doc.paths['/api/v1/bundles'].get.responses['200'].content['application/json'].schema;

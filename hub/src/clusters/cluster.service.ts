@@ -8,7 +8,7 @@ import { assertClusterLabelCount, assertValidLabels } from '../target/label.vali
 import { markFanout } from '../delivery/fanout-marker.js';
 import { FanoutQueue } from '../delivery/fanout.queue.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
-import { selectorCondition } from './cluster-selector.sql.js';
+import { selectorCondition } from '../target/cluster-selector.sql.js';
 import { requestBundleSetEvaluation } from '../database/bundleset-inputs.js';
 
 /** Filters of the cluster list; all given ones must hold. */

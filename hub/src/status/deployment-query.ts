@@ -1,3 +1,4 @@
+import type { LabelSelector } from '@flotilla/core';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import type { Page } from '../platform/http/pagination.js';
 import { STATE_SEVERITY } from './deployment-state.js';
@@ -5,8 +6,14 @@ import type { DeploymentView } from './deployment-status.service.js';
 
 /** Filters of deployment lists. */
 export interface DeploymentFilter {
-  /** Only deployments in this state. Default: any. */
+  /** Only deployments in this displayed state. Default: any. */
   state?: DeploymentState | undefined;
+  /** Deployed to or running this revision. */
+  revision?: string | undefined;
+  /** Not running what is staged for it. */
+  notOnLatest?: boolean | undefined;
+  /** Label selector on the cluster. */
+  selector?: LabelSelector | undefined;
 }
 
 /** `GET /bundles/:name/status`: counts over all deployments, plus one page of them. */
@@ -20,13 +27,9 @@ export interface BundleStatusView extends Page<DeploymentView> {
   counts: Record<DeploymentState, number>;
 }
 
-export function stateWhere(filter: DeploymentFilter): { state?: DeploymentState } {
-  return filter.state === undefined ? {} : { state: filter.state };
-}
-
 /** GROUP BY rows → a count for every state. */
-export function countsOf(grouped: { state: DeploymentState; _count: { _all: number } }[]): Record<DeploymentState, number> {
+export function countsOf(grouped: { state: DeploymentState; n: number }[]): Record<DeploymentState, number> {
   const counts = Object.fromEntries(STATE_SEVERITY.map((s) => [s, 0])) as Record<DeploymentState, number>;
-  for (const g of grouped) counts[g.state] = g._count._all;
+  for (const g of grouped) counts[g.state] = g.n;
   return counts;
 }

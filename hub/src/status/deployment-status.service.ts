@@ -7,7 +7,9 @@ import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { storedReport, type StoredReport } from './stored-report.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
-import { countsOf, stateWhere, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
+import { countsOf, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
+import { countDeployments, keyOf, readDeploymentRows, type DeploymentRow } from './deployment-rows.js';
+import { readBundleSummaries, type BundleSummary, type BundleSummaryFilter } from './fleet-status.js';
 
 export interface DeploymentView {
   deploymentId: string;
@@ -18,6 +20,8 @@ export interface DeploymentView {
   reason: string;
   message: string;
   desiredRevision: string | null;
+  /** What the cluster will get when the rollout reaches it (equal to desiredRevision once it did). */
+  stagedRevision: string;
   appliedRevision: string | null;
   reportedAt: string | null;
 }
@@ -32,17 +36,6 @@ export interface ResourceView {
   diffs: { path: string; desired: string; live: string }[];
 }
 
-const VIEW_SELECT = {
-  id: true,
-  state: true,
-  reason: true,
-  message: true,
-  desiredRevision: true,
-  appliedRevision: true,
-  reportedAt: true,
-  bundle: { select: { name: true } },
-  cluster: { select: { id: true, name: true } },
-} as const;
 
 @Injectable()
 export class DeploymentStatusService {
@@ -94,73 +87,72 @@ export class DeploymentStatusService {
   }
 
   /**
-   * A bundle's counts by state (one GROUP BY, over every deployment) and one
-   * page of its deployments by cluster name, optionally of one state.
+   * A bundle's counts by displayed state (one GROUP BY, over every
+   * deployment) and one page of its deployments by cluster name, filtered.
    */
   async bundleStatus(bundleName: string, filter: DeploymentFilter, page: PageRequest): Promise<BundleStatusView> {
     const bundle = await this.prisma.bundle.findUnique({ where: { name: bundleName }, select: { id: true, revisionId: true } });
     if (!bundle) throw new DomainError('BundleNotFound', `bundle "${bundleName}" not found`);
-    const after = decodeCursor(page.cursor, 1)?.[0];
     const [grouped, rows] = await Promise.all([
-      this.prisma.deployment.groupBy({ by: ['state'], where: { bundleId: bundle.id }, _count: { _all: true } }),
-      this.prisma.deployment.findMany({
-        where: { bundleId: bundle.id, ...stateWhere(filter), ...(after !== undefined ? { cluster: { name: { gt: after } } } : {}) },
-        select: VIEW_SELECT,
-        orderBy: { cluster: { name: 'asc' } },
-        take: page.limit + 1,
-      }),
+      countDeployments(this.prisma, { bundleId: bundle.id }),
+      readDeploymentRows(this.prisma, { ...filter, bundleId: bundle.id }, 'cluster', decodeCursor(page.cursor, 1), page.limit),
     ]);
     const counts = countsOf(grouped);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    return { bundle: bundleName, revision: bundle.revisionId, total, counts, ...toPage(rows, page.limit, (r) => [r.cluster.name], view) };
+    return { bundle: bundleName, revision: bundle.revisionId, total, counts, ...toPage(rows, page.limit, (r) => keyOf(r, 'cluster'), rowView) };
   }
 
-  /** One page of a cluster's deployments by bundle name, optionally of one state. */
+  /** One page of a cluster's deployments by bundle name, filtered. */
   async clusterDeployments(clusterId: string, filter: DeploymentFilter, page: PageRequest): Promise<Page<DeploymentView>> {
     if (!(await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { id: true } }))) {
       throw new DomainError('ClusterNotFound', `cluster ${clusterId} not found`);
     }
-    const after = decodeCursor(page.cursor, 1)?.[0];
-    const rows = await this.prisma.deployment.findMany({
-      where: { clusterId, ...stateWhere(filter), ...(after !== undefined ? { bundle: { name: { gt: after } } } : {}) },
-      select: VIEW_SELECT,
-      orderBy: { bundle: { name: 'asc' } },
-      take: page.limit + 1,
-    });
-    return toPage(rows, page.limit, (r) => [r.bundle.name], view);
+    const rows = await readDeploymentRows(this.prisma, { ...filter, clusterId }, 'bundle', decodeCursor(page.cursor, 1), page.limit);
+    return toPage(rows, page.limit, (r) => keyOf(r, 'bundle'), rowView);
+  }
+
+  /**
+   * Deployments across the fleet by bundle and cluster name: "where is
+   * revision X running" (`revision`), "which clusters are not on the latest
+   * revision" (`notOnLatest`), by state, bundle, cluster label selector.
+   */
+  async deployments(filter: DeploymentFilter & { bundle?: string | undefined }, page: PageRequest): Promise<Page<DeploymentView>> {
+    if (filter.bundle && !(await this.prisma.bundle.findUnique({ where: { name: filter.bundle }, select: { id: true } }))) {
+      throw new DomainError('BundleNotFound', `bundle "${filter.bundle}" not found`);
+    }
+    const rows = await readDeploymentRows(this.prisma, { ...filter, bundleName: filter.bundle }, 'bundle-cluster', decodeCursor(page.cursor, 2), page.limit);
+    return toPage(rows, page.limit, (r) => keyOf(r, 'bundle-cluster'), rowView);
+  }
+
+  /** Counts by displayed state for every bundle, a page at a time (by name), with the worst state and why. */
+  async bundleSummaries(filter: BundleSummaryFilter, page: PageRequest): Promise<Page<BundleSummary>> {
+    const rows = await readBundleSummaries(this.prisma, filter, decodeCursor(page.cursor, 1)?.[0], page.limit);
+    return toPage(rows, page.limit, (r) => [r.bundle], (r) => r);
   }
 
   async deployment(id: string): Promise<DeploymentView & { resources: ResourceView[] }> {
-    const row = await this.prisma.deployment.findUnique({ where: { id }, select: { ...VIEW_SELECT, resources: true } });
-    if (!row) throw new DomainError('DeploymentNotFound', `deployment ${id} not found`);
+    const row = (await this.prisma.deployment.findUnique({ where: { id }, select: { bundleId: true, resources: true } }));
+    const shown = row ? (await readDeploymentRows(this.prisma, { bundleId: row.bundleId, ids: [id] }, 'cluster', undefined, 1))[0] : undefined;
+    if (!row || !shown) throw new DomainError('DeploymentNotFound', `deployment ${id} not found`);
     // Redacted on read too: rows stored before issue #9 may still hold Secret values (until the next report rewrites them).
     const resources = (row.resources as unknown as ResourceView[]).map((r) => ({ ...r, diffs: redactSecretDiffs(r.kind, r.diffs) }));
-    return { ...view(row), resources };
+    return { ...rowView(shown), resources };
   }
 }
 
-function view(row: {
-  id: string;
-  state: DeploymentState;
-  reason: string;
-  message: string;
-  desiredRevision: string | null;
-  appliedRevision: string | null;
-  reportedAt: Date | null;
-  bundle: { name: string };
-  cluster: { id: string; name: string };
-}): DeploymentView {
+function rowView(r: DeploymentRow): DeploymentView {
   return {
-    deploymentId: row.id,
-    bundleName: row.bundle.name,
-    clusterId: row.cluster.id,
-    clusterName: row.cluster.name,
-    state: row.state,
-    reason: row.reason,
-    message: row.message,
-    desiredRevision: row.desiredRevision,
-    appliedRevision: row.appliedRevision,
-    reportedAt: row.reportedAt?.toISOString() ?? null,
+    deploymentId: r.id,
+    bundleName: r.bundle_name,
+    clusterId: r.cluster_id,
+    clusterName: r.cluster_name,
+    state: r.state,
+    reason: r.reason,
+    message: r.message,
+    desiredRevision: r.desired_revision,
+    stagedRevision: r.staged_revision,
+    appliedRevision: r.applied_revision,
+    reportedAt: r.reported_at?.toISOString() ?? null,
   };
 }
 

@@ -6,9 +6,25 @@ import { pageQueryFields, pageSchema } from '../platform/http/pagination.js';
 
 const state = z.enum(['Ready', 'NotReady', 'Pending', 'OutOfSync', 'Modified', 'WaitApplied', 'ErrApplied']);
 
-export const listDeploymentsQuery = z.strictObject({
+const deploymentFilterFields = {
+  state: state.optional().meta({ description: 'Only deployments in this displayed state (Pending: not deployed yet; OutOfSync: Ready on an older revision than staged)' }),
+  revision: z.string().min(1).max(200).optional().meta({ description: 'Only deployments given or running this revision ("where is revision X running")' }),
+  notOnLatest: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'true: only deployments not running what is staged for them' }),
+  selector: z.string().max(4096).optional().meta({ description: "Label selector on the deployment's cluster, e.g. `env=prod,region in (eu,us)`" }),
+};
+
+export const listDeploymentsQuery = z.strictObject({ ...pageQueryFields, ...deploymentFilterFields });
+
+export const fleetDeploymentsQuery = z.strictObject({
   ...pageQueryFields,
-  state: state.optional().meta({ description: 'Only deployments in this state' }),
+  ...deploymentFilterFields,
+  bundle: z.string().min(1).max(63).optional().meta({ description: 'Only deployments of this bundle' }),
+});
+
+export const bundleSummariesQuery = z.strictObject({
+  ...pageQueryFields,
+  gitRepo: z.string().max(63).optional().meta({ description: 'Only bundles of this GitRepo; empty: bundles of no GitRepo' }),
+  state: state.optional().meta({ description: 'Only bundles with at least one deployment in this displayed state' }),
 });
 
 export const deploymentSchema = z
@@ -21,6 +37,7 @@ export const deploymentSchema = z
     reason: z.string(),
     message: z.string(),
     desiredRevision: z.string().nullable().meta({ description: "The revision the cluster was given; null until the rollout reaches it (stagedRevision is what it will get)" }),
+    stagedRevision: z.string().meta({ description: 'What the cluster will run once the rollout reaches it' }),
     appliedRevision: z.string().nullable(),
     reportedAt: z.string().nullable().meta({ description: 'When the stored status last changed (an unchanged report writes nothing); null before the first report' }),
   })
@@ -52,6 +69,18 @@ export function registerStatusPaths(r: OpenAPIRegistry): void {
     request: { params: bundleNameParams, query: listDeploymentsQuery },
     responses: { 200: json(bundleStatus, 'Bundle status'), ...errorResponses },
   });
+  const bundleSummary = z
+    .object({
+      bundle: z.string(),
+      gitRepo: z.string().nullable(),
+      total: z.number(),
+      counts: z.record(state, z.number()).meta({ description: 'Deployments per displayed state' }),
+      worst: z.object({ state, reason: z.string(), message: z.string(), cluster: z.string() }).nullable().meta({ description: 'The worst deployment (by severity, then cluster name) and why' }),
+      rollout: z.object({ seq: z.number(), state: z.string(), message: z.string() }).nullable(),
+    })
+    .meta({ id: 'BundleSummary' });
+  r.registerPath({ method: 'get', path: '/api/v1/status/bundles', summary: 'Counts by state for every bundle, with the worst state and its reason and the current rollout, a page at a time', request: { query: bundleSummariesQuery }, responses: { 200: json(pageSchema(bundleSummary), 'A page of bundle summaries'), ...errorResponses } });
+  r.registerPath({ method: 'get', path: '/api/v1/deployments', summary: 'Deployments across the fleet by bundle and cluster: where revision X runs, which clusters are not on the latest revision', request: { query: fleetDeploymentsQuery }, responses: { 200: json(pageSchema(deploymentSchema), 'A page of deployments'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/clusters/{id}/deployments', summary: "A cluster's deployments by bundle name, a page at a time", request: { params: idParams, query: listDeploymentsQuery }, responses: { 200: json(pageSchema(deploymentSchema), 'A page of deployments'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/deployments/{id}', summary: 'One deployment with per-resource status and drift', request: { params: idParams }, responses: { 200: json(deploymentSchema.extend({ resources: z.array(resourceSchema) }), 'Deployment'), ...errorResponses } });
 }

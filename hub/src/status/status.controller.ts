@@ -4,9 +4,20 @@ import { idParams } from '../platform/http/common.schemas.js';
 import { params, query } from '../platform/http/zod.pipe.js';
 import { bundleNameParams } from '../bundles/bundle.api.js';
 import { DeploymentStatusService } from './deployment-status.service.js';
-import { listDeploymentsQuery } from './status.api.js';
+import { parseSelectorQuery } from '../target/label.validation.js';
+import { bundleSummariesQuery, fleetDeploymentsQuery, listDeploymentsQuery } from './status.api.js';
+import type { DeploymentFilter } from './deployment-query.js';
 
 type ListQuery = z.output<typeof listDeploymentsQuery>;
+
+function filterOf(q: ListQuery): DeploymentFilter {
+  return {
+    state: q.state,
+    revision: q.revision,
+    notOnLatest: q.notOnLatest,
+    ...(q.selector ? { selector: parseSelectorQuery(q.selector, 'query.selector') } : {}),
+  };
+}
 
 @Controller('api/v1')
 export class StatusController {
@@ -14,12 +25,22 @@ export class StatusController {
 
   @Get('bundles/:name/status')
   bundle(@Param(params(bundleNameParams)) p: { name: string }, @Query(query(listDeploymentsQuery)) q: ListQuery) {
-    return this.status.bundleStatus(p.name, { state: q.state }, q);
+    return this.status.bundleStatus(p.name, filterOf(q), q);
   }
 
   @Get('clusters/:id/deployments')
   cluster(@Param(params(idParams)) p: { id: string }, @Query(query(listDeploymentsQuery)) q: ListQuery) {
-    return this.status.clusterDeployments(p.id, { state: q.state }, q);
+    return this.status.clusterDeployments(p.id, filterOf(q), q);
+  }
+
+  @Get('deployments')
+  deployments(@Query(query(fleetDeploymentsQuery)) q: z.output<typeof fleetDeploymentsQuery>) {
+    return this.status.deployments({ ...filterOf(q), bundle: q.bundle }, q);
+  }
+
+  @Get('status/bundles')
+  bundles(@Query(query(bundleSummariesQuery)) q: z.output<typeof bundleSummariesQuery>) {
+    return this.status.bundleSummaries({ gitRepo: q.gitRepo, state: q.state }, q);
   }
 
   @Get('deployments/:id')
