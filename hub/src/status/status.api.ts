@@ -75,7 +75,7 @@ export function registerStatusPaths(r: OpenAPIRegistry): void {
       gitRepo: z.string().nullable(),
       total: z.number(),
       counts: z.record(state, z.number()).meta({ description: 'Deployments per displayed state' }),
-      worst: z.object({ state, reason: z.string(), message: z.string(), cluster: z.string() }).nullable().meta({ description: 'The worst deployment (by severity, then cluster name) and why' }),
+      worst: z.object({ state, reason: z.string(), message: z.string(), cluster: z.string() }).nullable().meta({ description: 'The worst state, and one deployment in it with its reason' }),
       rollout: z.object({ seq: z.number(), state: z.string(), message: z.string() }).nullable(),
     })
     .meta({ id: 'BundleSummary' });
