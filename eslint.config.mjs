@@ -14,7 +14,7 @@ const HUB_LAYERS = [
   ['delivery'],
   ['registration', 'bundles'],
   ['rollouts'],
-  ['clusters', 'status', 'rendering', 'gitrepos'],
+  ['clusters', 'status', 'rendering', 'gitrepos', 'events'],
   ['bundlesets'],
   ['api', 'gateway'],
 ];

@@ -15,6 +15,7 @@ import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { RedisModule } from './platform/redis/redis.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { RenderingModule } from './rendering/rendering.module.js';
+import { EventsModule } from './events/events.module.js';
 import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { StatusModule } from './status/status.module.js';
 
@@ -34,7 +35,7 @@ export class AppModule {
         }),
         // Health, readiness and metrics routes in every role (a render-only process still answers probes).
         ApiModule,
-        ...(config.roles.has('api') ? [RegistrationModule, ClustersModule, BundlesModule, GitReposModule, BundleSetsModule, StatusModule, RolloutsModule] : []),
+        ...(config.roles.has('api') ? [RegistrationModule, ClustersModule, BundlesModule, GitReposModule, BundleSetsModule, StatusModule, RolloutsModule, EventsModule] : []),
         ...(config.roles.has('gateway') ? [GatewayModule] : []),
         ...(config.roles.has('render') ? [RenderingModule, GitSyncModule, BundleSetEvaluationModule] : []),
       ],

@@ -7,21 +7,24 @@ type Db = Pick<PrismaClient, '$executeRaw'>;
  * Kinds of fleet events (docs/events.md): what the live stream and the
  * webhook subscriptions filter on.
  */
-export type FleetEventKind =
-  | 'rollout.started'
-  | 'rollout.partition'
-  | 'rollout.halted'
-  | 'rollout.resumed'
-  | 'rollout.paused'
-  | 'rollout.promoted'
-  | 'rollout.completed'
-  | 'rollout.rolledBack'
-  | 'rollout.unpinned'
-  | 'deployment.state'
-  | 'deployment.errApplied'
-  | 'drift.detected'
-  | 'cluster.offline'
-  | 'cluster.online';
+export const FLEET_EVENT_KINDS = [
+  'rollout.started',
+  'rollout.partition',
+  'rollout.halted',
+  'rollout.resumed',
+  'rollout.paused',
+  'rollout.promoted',
+  'rollout.completed',
+  'rollout.rolledBack',
+  'rollout.unpinned',
+  'deployment.state',
+  'deployment.errApplied',
+  'drift.detected',
+  'cluster.offline',
+  'cluster.online',
+] as const;
+
+export type FleetEventKind = (typeof FLEET_EVENT_KINDS)[number];
 
 export type FleetEventSeverity = 'info' | 'warning' | 'error';
 
