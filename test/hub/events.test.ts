@@ -106,6 +106,24 @@ describe('event stream', () => {
     }
   });
 
+  it('records deployment state changes, ErrApplied and drift as events, and cluster presence', async () => {
+    const run = unique('d');
+    const a = await simulatedAgents(hub, token, run, { x: {} }, streams);
+    const app = unique('app');
+    await hub.api('PUT', `/api/v1/bundles/${app}`, { resources: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: {} }], targets: [{ clusterSelector: { matchLabels: { run } } }] });
+    await eventually(() => expect(givenOf(a.x!, app)).toBeDefined());
+    await reportAs(hub, a.x!, app, 7);
+    await reportAs(hub, a.x!, app, 7); // unchanged: no event
+    await reportAs(hub, a.x!, app, 5);
+    const events = await eventually(async () => {
+      const e = await history(`bundle=${app}&kind=deployment.*,drift.detected`);
+      expect(e.map((x) => x.kind)).toEqual(['deployment.state', 'deployment.errApplied', 'deployment.state', 'drift.detected']);
+      return e;
+    });
+    expect(events[0]).toMatchObject({ cluster: a.x!.name, data: { from: 'WaitApplied', to: 'ErrApplied', reason: 'ApplyFailed' } });
+    expect(events[2]).toMatchObject({ data: { from: 'ErrApplied', to: 'Modified' } });
+  });
+
   it('refuses bad filters and cursors with a precise message', async () => {
     expect((await hub.api('GET', '/api/v1/events?kind=rollout.exploded')).body).toMatchObject({ error: 'ValidationFailed', field: 'query.kind', message: expect.stringContaining('not an event kind') });
     expect((await hub.api('GET', '/api/v1/events?after=yesterday')).body).toMatchObject({ error: 'ValidationFailed', field: 'query.after' });

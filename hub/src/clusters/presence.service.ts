@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { appendEvents } from '../platform/events/fleet-event-log.js';
 import { PrismaService } from '../database/prisma.service.js';
 
 /**
@@ -43,9 +44,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     const ids = [...this.pending];
     this.pending = new Set();
     try {
-      await this.prisma.cluster.updateMany({
-        where: { id: { in: ids }, connection: { not: 'revoked' } },
-        data: { lastSeenAt: new Date(), connection: 'online' },
+      await this.prisma.$transaction(async (tx) => {
+        const seen = await tx.$queryRaw<{ name: string; was: string }[]>`
+          UPDATE clusters c SET last_seen_at = now(), connection = 'online', updated_at = now()
+          FROM (SELECT id, connection::text AS was FROM clusters WHERE id = ANY(${ids}::uuid[]) AND connection <> 'revoked' FOR NO KEY UPDATE) old
+          WHERE c.id = old.id RETURNING c.name, old.was`;
+        const back = seen.filter((c) => c.was === 'offline');
+        await appendEvents(tx, back.map((c) => ({ kind: 'cluster.online', cluster: c.name, message: `cluster ${c.name} back online`, data: {} })));
       });
     } catch (error) {
       // Keep them for the next flush: a database blip must not mark agents offline.
@@ -56,10 +61,16 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   /** Marks clusters not seen for `offlineAfterSeconds` offline; returns how many. */
   async sweepOffline(offlineAfterSeconds: number): Promise<number> {
-    const result = await this.prisma.cluster.updateMany({
-      where: { connection: 'online', lastSeenAt: { lt: new Date(Date.now() - offlineAfterSeconds * 1000) } },
-      data: { connection: 'offline' },
+    const cutoff = new Date(Date.now() - offlineAfterSeconds * 1000);
+    return this.prisma.$transaction(async (tx) => {
+      const gone = await tx.$queryRaw<{ name: string; last_seen_at: Date }[]>`
+        UPDATE clusters SET connection = 'offline' WHERE connection = 'online' AND last_seen_at < ${cutoff}
+        RETURNING name, last_seen_at`;
+      await appendEvents(
+        tx,
+        gone.map((c) => ({ kind: 'cluster.offline', cluster: c.name, severity: 'warning', message: `cluster ${c.name} offline (last seen ${c.last_seen_at.toISOString()})`, data: { lastSeenAt: c.last_seen_at.toISOString() } })),
+      );
+      return gone.length;
     });
-    return result.count;
   }
 }

@@ -5,6 +5,7 @@ import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
+import { appendEvents, type FleetEventInput } from '../platform/events/fleet-event-log.js';
 import { storedReport, type StoredReport } from './stored-report.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { countsOf, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
@@ -58,7 +59,7 @@ export class DeploymentStatusService {
     if (reports.length === 0) return { accepted: 0, changed: 0 };
     const current = await this.prisma.deployment.findMany({
       where: { clusterId, id: { in: reports.map((r) => r.deploymentId).filter(isUuid) } },
-      select: { id: true, desiredRevision: true, reportHash: true },
+      select: { id: true, desiredRevision: true, reportHash: true, state: true, bundle: { select: { name: true, gitRepo: { select: { name: true } } } }, cluster: { select: { name: true } } },
     });
     const known = new Map(current.map((d) => [d.id, d]));
     const rows = reports.flatMap((r) => {
@@ -75,14 +76,21 @@ export class DeploymentStatusService {
     const col = <K extends keyof StoredReport>(k: K) => changed.map((r) => r.stored[k]);
     // The desired revision is part of the WHERE: a report judged against a
     // revision that changed meanwhile is not stored (the agent reports again).
-    await this.prisma.$executeRaw`
-      UPDATE deployments AS d SET
-        applied_revision = v.applied, state = v.state::"DeploymentState", reason = v.reason, message = v.message,
-        resources = v.resources::jsonb, report_hash = v.hash, reported_at = now(), updated_at = now()
-      FROM unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => r.desired)}::text[], ${col('appliedRevision')}::text[],
-                  ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
-        AS v(id, desired, applied, state, reason, message, resources, hash)
-      WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired`;
+    // A change of state is an event (in the same transaction as the row).
+    const events = changed.flatMap((r) => stateEvents(known.get(r.id)!, r.stored));
+    await this.prisma.$transaction(async (tx) => {
+      const written = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE deployments AS d SET
+          applied_revision = v.applied, state = v.state::"DeploymentState", reason = v.reason, message = v.message,
+          resources = v.resources::jsonb, report_hash = v.hash, reported_at = now(), updated_at = now()
+        FROM unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => r.desired)}::text[], ${col('appliedRevision')}::text[],
+                    ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
+          AS v(id, desired, applied, state, reason, message, resources, hash)
+        WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired
+        RETURNING d.id::text`;
+      const ids = new Set(written.map((w) => w.id));
+      await appendEvents(tx, events.filter((e) => ids.has(e.deploymentId)).map((e) => e.event));
+    });
     return { accepted: rows.length, changed: changed.length };
   }
 
@@ -159,4 +167,19 @@ function rowView(r: DeploymentRow): DeploymentView {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function isUuid(s: string): boolean {
   return UUID.test(s);
+}
+
+/** The events a stored report makes: a state change, plus ErrApplied and drift as their own kinds. */
+function stateEvents(
+  before: { id: string; state: DeploymentState; bundle: { name: string; gitRepo: { name: string } | null }; cluster: { name: string } },
+  after: StoredReport,
+): { deploymentId: string; event: FleetEventInput }[] {
+  if (before.state === after.state) return [];
+  const base = { bundle: before.bundle.name, cluster: before.cluster.name, gitRepo: before.bundle.gitRepo?.name ?? '' };
+  const data = { deploymentId: before.id, from: before.state, to: after.state, revision: after.appliedRevision, reason: after.reason };
+  const where = `${before.bundle.name} on ${before.cluster.name}`;
+  const out: FleetEventInput[] = [{ ...base, kind: 'deployment.state', message: `${where}: ${before.state} → ${after.state}${after.message ? `: ${after.message}` : ''}`, data }];
+  if (after.state === 'ErrApplied') out.push({ ...base, kind: 'deployment.errApplied', severity: 'error', message: `${where} failed to apply: ${after.message || after.reason}`, data });
+  if (after.state === 'Modified') out.push({ ...base, kind: 'drift.detected', severity: 'warning', message: `${where} drifted from Git${after.message ? `: ${after.message}` : ''}`, data });
+  return out.map((event) => ({ deploymentId: before.id, event }));
 }
