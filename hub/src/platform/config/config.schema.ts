@@ -55,6 +55,12 @@ export const envSchema = z
      * its deployments within twice this. Default 30.
      */
     FLOTILLA_FANOUT_REPAIR_SECONDS: seconds.default(30),
+    /** Attempts of one webhook delivery before it is marked Failed. Default 8. */
+    FLOTILLA_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** First retry delay of a webhook delivery (ms); doubles each attempt. Default 1000. */
+    FLOTILLA_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+    /** Fleet events older than this are deleted. Default 168 (a week). */
+    FLOTILLA_EVENT_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(168),
     /** Rollout history entries kept per bundle (rollback targets); the pinned one is always kept. Default 10. */
     FLOTILLA_ROLLOUT_HISTORY: z.coerce.number().int().min(1).max(1000).default(10),
     /**

@@ -19,6 +19,9 @@ export interface HubConfig {
   contentCacheBytes: number;
   /** Rollouts: history entries kept per bundle; period of the rollout re-check and age of stale rollout requests. */
   rollouts: { historyDepth: number; recheckSeconds: number };
+  /** Webhook deliveries: attempts and first retry delay; how long fleet events are kept. */
+  webhooks: { attempts: number; backoffMs: number };
+  eventRetentionHours: number;
   /** Bounds of agent streams (issue 9): per-cluster concurrency, buffered bytes, how long a stalled reader is kept. */
   streams: { contentPerCluster: number; contentBufferBytes: number; watchPerCluster: number; stallSeconds: number };
   /** Unreferenced bundle revisions are deleted after this long. */
@@ -86,6 +89,8 @@ function fromEnv(e: HubEnv): HubConfig {
     fanoutRepairSeconds: e.FLOTILLA_FANOUT_REPAIR_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
     rollouts: { historyDepth: e.FLOTILLA_ROLLOUT_HISTORY, recheckSeconds: e.FLOTILLA_ROLLOUT_RECHECK_SECONDS },
+    webhooks: { attempts: e.FLOTILLA_WEBHOOK_ATTEMPTS, backoffMs: e.FLOTILLA_WEBHOOK_BACKOFF_MS },
+    eventRetentionHours: e.FLOTILLA_EVENT_RETENTION_HOURS,
     streams: {
       contentPerCluster: e.FLOTILLA_CONTENT_STREAMS_PER_CLUSTER,
       contentBufferBytes: e.FLOTILLA_CONTENT_STREAM_BUFFER_BYTES,

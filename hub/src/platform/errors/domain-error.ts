@@ -75,6 +75,7 @@ export const ERROR_REASONS = {
   NothingToPromote: 'Conflict',
   /** A rollback to what the clusters already run, or to an entry whose content is gone. */
   RollbackNotPossible: 'Conflict',
+  WebhookNotFound: 'NotFound',
   /** An unpin of a bundle that is not pinned. */
   NotPinned: 'Conflict',
   /** A webhook delivery without any known provider's headers, or whose body is not that provider's JSON. */
