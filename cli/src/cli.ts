@@ -11,6 +11,8 @@ import { renderCommand } from './commands/render.command.js';
 import { rolloutCommand } from './commands/rollout/rollout.command.js';
 import { ROLLOUT_EXIT } from './commands/rollout/rollout-wait.js';
 import { tokensCommand } from './commands/tokens.command.js';
+import { statusCommand } from './commands/status.command.js';
+import { watchCommand } from './commands/watch.command.js';
 import { CliError } from './errors/cli.error.js';
 import type { CliIo, Command } from './command.types.js';
 
@@ -26,7 +28,9 @@ const COMMANDS: readonly Command[] = [
   clustersCommand,
   tokensCommand,
   diffCommand,
+  statusCommand,
   rolloutCommand,
+  watchCommand,
   completionCommand(() => COMMANDS),
 ];
 

@@ -46,6 +46,29 @@ export class HubClient {
     await this.request('DELETE', path, {});
   }
 
+  /**
+   * Opens a long-lived GET (a Server-Sent Events stream): no timeout once
+   * the answer started; a refusal or an unreachable hub throws as for any
+   * request. The caller reads `body` and aborts with `signal`.
+   */
+  async openStream(path: string, query: Query, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    const url = new URL(path.replace(/^\/+/, ''), this.target.url);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    // The timeout covers the answer's start only: the stream itself lasts as long as the caller wants.
+    const connect = new AbortController();
+    const timer = setTimeout(() => connect.abort(new DOMException('timed out', 'TimeoutError')), this.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { authorization: `Bearer ${this.target.token}`, accept: 'text/event-stream', ...headers }, signal: AbortSignal.any([signal, connect.signal]) });
+    } catch (error) {
+      throw this.unreachable(connect.signal.aborted ? connect.signal.reason : error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw this.refusal(response, await readBoundedBody(response, 64 * 1024).catch(() => ''));
+    return response;
+  }
+
   /** Every item of a list, page after page (cursor + limit), in the hub's order. */
   async *items<T>(path: string, query: Query = {}): AsyncGenerator<T> {
     const seen = new Set<string>();
