@@ -82,8 +82,16 @@ describe('fleet-wide status', () => {
     const rest = (await hub.api('GET', `/api/v1/deployments?bundle=${app}&limit=2&cursor=${encodeURIComponent(paged.nextCursor)}`)).body;
     expect([...paged.items, ...rest.items].map((d: { clusterName: string }) => d.clusterName)).toEqual([a.c1!.name, a.m1!.name, a.m2!.name]);
     expect(rest.nextCursor).toBeNull();
-    const outOfSync = (await hub.api('GET', `/api/v1/bundles/${app}/status?state=OutOfSync`)).body.items.map((d: { clusterName: string }) => d.clusterName);
-    expect(outOfSync).toEqual([a.m1!.name, a.m2!.name]);
+    const status = (await hub.api('GET', `/api/v1/bundles/${app}/status?state=OutOfSync`)).body;
+    expect(status.items.map((d: { clusterName: string }) => d.clusterName)).toEqual([a.m1!.name, a.m2!.name]);
+    // Per revision: v2 is staged everywhere, given to the canary only; v1 still given to and running on main.
+    expect(status.revisions).toEqual([
+      { revision: v2, staged: 3, deployed: 1, applied: 1 },
+      { revision: v1, staged: 0, deployed: 2, applied: 2 },
+    ]);
+    // Per GitRepo: these API bundles are under gitRepo null, worst ErrApplied.
+    const fleet = (await hub.api('GET', '/api/v1/status')).body as { gitRepo: string | null; counts: Record<string, number>; worst: string }[];
+    expect(fleet.find((g) => g.gitRepo === null)).toMatchObject({ worst: 'ErrApplied', counts: { ErrApplied: expect.any(Number), OutOfSync: expect.any(Number) } });
   });
 
   it('refuses bad filters with a precise message', async () => {

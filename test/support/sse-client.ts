@@ -16,7 +16,7 @@ export interface SseStream {
 export function openSse(hub: TestHub, path: string, headers: Record<string, string> = {}): SseStream {
   const controller = new AbortController();
   const events: SseEvent[] = [];
-  let resolveStatus: (s: number) => void;
+  let resolveStatus: (s: number) => void = () => undefined;
   const status = new Promise<number>((r) => (resolveStatus = r));
   void (async () => {
     try {

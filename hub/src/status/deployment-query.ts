@@ -1,6 +1,7 @@
 import type { LabelSelector } from '@flotilla/core';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import type { Page } from '../platform/http/pagination.js';
+import type { RevisionCounts } from './gitrepo-summary.js';
 import { STATE_SEVERITY } from './deployment-state.js';
 import type { DeploymentView } from './deployment-status.service.js';
 
@@ -25,6 +26,8 @@ export interface BundleStatusView extends Page<DeploymentView> {
   total: number;
   /** Deployments per state, every state present (zero included). */
   counts: Record<DeploymentState, number>;
+  /** Per revision: clusters that have it staged, deployed (given) and applied (running). */
+  revisions: RevisionCounts[];
 }
 
 /** GROUP BY rows → a count for every state. */

@@ -11,6 +11,7 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/h
 import { countsOf, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
 import { countDeployments, keyOf, readDeploymentRows, type DeploymentRow } from './deployment-rows.js';
 import { readBundleSummaries, type BundleSummary, type BundleSummaryFilter } from './fleet-status.js';
+import { readGitRepoSummaries, readRevisionCounts, type GitRepoSummary } from './gitrepo-summary.js';
 
 export interface DeploymentView {
   deploymentId: string;
@@ -101,13 +102,14 @@ export class DeploymentStatusService {
   async bundleStatus(bundleName: string, filter: DeploymentFilter, page: PageRequest): Promise<BundleStatusView> {
     const bundle = await this.prisma.bundle.findUnique({ where: { name: bundleName }, select: { id: true, revisionId: true } });
     if (!bundle) throw new DomainError('BundleNotFound', `bundle "${bundleName}" not found`);
-    const [grouped, rows] = await Promise.all([
+    const [grouped, revisions, rows] = await Promise.all([
       countDeployments(this.prisma, { bundleId: bundle.id }),
+      readRevisionCounts(this.prisma, bundle.id),
       readDeploymentRows(this.prisma, { ...filter, bundleId: bundle.id }, 'cluster', decodeCursor(page.cursor, 1), page.limit),
     ]);
     const counts = countsOf(grouped);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    return { bundle: bundleName, revision: bundle.revisionId, total, counts, ...toPage(rows, page.limit, (r) => keyOf(r, 'cluster'), rowView) };
+    return { bundle: bundleName, revision: bundle.revisionId, total, counts, revisions, ...toPage(rows, page.limit, (r) => keyOf(r, 'cluster'), rowView) };
   }
 
   /** One page of a cluster's deployments by bundle name, filtered. */
@@ -130,6 +132,11 @@ export class DeploymentStatusService {
     }
     const rows = await readDeploymentRows(this.prisma, { ...filter, bundleName: filter.bundle }, 'bundle-cluster', decodeCursor(page.cursor, 2), page.limit);
     return toPage(rows, page.limit, (r) => keyOf(r, 'bundle-cluster'), rowView);
+  }
+
+  /** Counts by displayed state per GitRepo (and for the bundles of none), the worst state of each. */
+  gitRepoSummaries(): Promise<GitRepoSummary[]> {
+    return readGitRepoSummaries(this.prisma);
   }
 
   /** Counts by displayed state for every bundle, a page at a time (by name), with the worst state and why. */

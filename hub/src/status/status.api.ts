@@ -61,6 +61,7 @@ export function registerStatusPaths(r: OpenAPIRegistry): void {
     revision: z.string().nullable().meta({ description: "The bundle's revision; null for a directory bundle (each deployment has its own)" }),
     total: z.number().meta({ description: 'Deployments of the bundle in every state' }),
     counts: z.record(state, z.number()).meta({ description: 'Deployments per state over the whole bundle (not just this page)' }),
+    revisions: z.array(z.object({ revision: z.string(), staged: z.number(), deployed: z.number(), applied: z.number() })).meta({ description: 'Per revision: clusters that have it staged, deployed (given) and applied (running)' }),
   });
   r.registerPath({
     method: 'get',
@@ -79,6 +80,10 @@ export function registerStatusPaths(r: OpenAPIRegistry): void {
       rollout: z.object({ seq: z.number(), state: z.string(), message: z.string() }).nullable(),
     })
     .meta({ id: 'BundleSummary' });
+  const gitRepoSummary = z
+    .object({ gitRepo: z.string().nullable().meta({ description: 'null: the bundles of no GitRepo (API bundles)' }), bundles: z.number(), total: z.number(), counts: z.record(state, z.number()), worst: state.nullable() })
+    .meta({ id: 'GitRepoSummary' });
+  r.registerPath({ method: 'get', path: '/api/v1/status', summary: 'The fleet per GitRepo: bundles, deployments by state, the worst state', responses: { 200: json(z.array(gitRepoSummary), 'One entry per GitRepo, then the bundles of none'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/status/bundles', summary: 'Counts by state for every bundle, with the worst state and its reason and the current rollout, a page at a time', request: { query: bundleSummariesQuery }, responses: { 200: json(pageSchema(bundleSummary), 'A page of bundle summaries'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/deployments', summary: 'Deployments across the fleet by bundle and cluster: where revision X runs, which clusters are not on the latest revision', request: { query: fleetDeploymentsQuery }, responses: { 200: json(pageSchema(deploymentSchema), 'A page of deployments'), ...errorResponses } });
   r.registerPath({ method: 'get', path: '/api/v1/clusters/{id}/deployments', summary: "A cluster's deployments by bundle name, a page at a time", request: { params: idParams, query: listDeploymentsQuery }, responses: { 200: json(pageSchema(deploymentSchema), 'A page of deployments'), ...errorResponses } });

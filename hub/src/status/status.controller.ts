@@ -38,6 +38,11 @@ export class StatusController {
     return this.status.deployments({ ...filterOf(q), bundle: q.bundle }, q);
   }
 
+  @Get('status')
+  fleet() {
+    return this.status.gitRepoSummaries();
+  }
+
   @Get('status/bundles')
   bundles(@Query(query(bundleSummariesQuery)) q: z.output<typeof bundleSummariesQuery>) {
     return this.status.bundleSummaries({ gitRepo: q.gitRepo, state: q.state }, q);
