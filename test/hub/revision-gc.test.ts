@@ -12,7 +12,8 @@ const GRACE_SECONDS = 3;
 let hub: TestHub;
 let clusterId: string;
 beforeAll(async () => {
-  hub = await startHub({ env: { FLOTILLA_REVISION_GC_GRACE_SECONDS: String(GRACE_SECONDS), FLOTILLA_REVISION_GC_INTERVAL_SECONDS: '1' } });
+  // One history entry per bundle: a replaced revision is referenced by nothing (rollback history keeps it otherwise).
+  hub = await startHub({ env: { FLOTILLA_REVISION_GC_GRACE_SECONDS: String(GRACE_SECONDS), FLOTILLA_REVISION_GC_INTERVAL_SECONDS: '1', FLOTILLA_ROLLOUT_HISTORY: '1' } });
   const token = (await hub.api('POST', '/api/v1/registration-tokens', {})).body.token;
   clusterId = (await register(hub, { token, identity: `gc-${Math.random()}`, labels: { gc: 'yes' }, name: 'gc-cluster' })).clusterId;
 });
@@ -110,5 +111,20 @@ describe('revision garbage collection', () => {
     // The old directory's render goes with it, and then its revision (no deployment wants it any more).
     await eventually(async () => expect(await revision(rendered)).toBeUndefined(), WAIT);
     expect((await hub.api('DELETE', '/api/v1/bundles/dir')).status).toBe(204);
+  });
+
+  it('keeps a replaced revision while a rollout history entry names it (a rollback target)', async () => {
+    const kept = await startHub({ env: { FLOTILLA_REVISION_GC_GRACE_SECONDS: '1', FLOTILLA_REVISION_GC_INTERVAL_SECONDS: '1' } });
+    try {
+      const putOn = async (value: string) => (await kept.api('PUT', '/api/v1/bundles/history', { resources: [configMap(value)], targets: [] })).body.revision as string;
+      const v1 = await putOn('one');
+      await putOn('two');
+      await sleep(4000); // several sweeps, each longer than the grace period
+      const rows = await query<{ unreferenced_since: Date | null }>(kept.database.url, 'SELECT unreferenced_since FROM bundle_revisions WHERE id = $1', [v1]);
+      expect(rows).toEqual([{ unreferenced_since: null }]);
+      expect((await kept.api('GET', '/api/v1/bundles/history/rollouts')).body.items.map((r: { seq: number; revision: string }) => [r.seq, r.revision])).toContainEqual([1, v1]);
+    } finally {
+      await kept.dispose();
+    }
   });
 });
