@@ -264,6 +264,9 @@ describe('rollouts', () => {
     const fleetYaml = (extra: string) =>
       [
         'defaultNamespace: web',
+        'ignore:',
+        '  conditions:',
+        '    - { type: Ready, status: "False" }',
         'rolloutStrategy:',
         '  partitions:',
         `    - { name: canary, maxUnavailable: 0, clusterSelector: { matchLabels: { tier: canary, run: ${run} } } }`,
@@ -285,6 +288,8 @@ describe('rollouts', () => {
     });
     expect(given(a.m1!, dir)).toBeUndefined();
     expect((await rollout(dir)).strategy.partitions.map((p: { name: string }) => p.name)).toEqual(['canary', 'main']);
+    // fleet.yaml ignore.conditions reach the agent with the deployment's options.
+    expect(givenOf(a.c1!, dir)?.options?.ignoreConditions).toEqual([{ fields: { type: 'Ready', status: 'False' } }]);
     await report(a.c1!, dir);
     await eventually(() => expect(given(a.m1!, dir)).toBeDefined());
 

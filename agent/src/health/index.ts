@@ -1,6 +1,7 @@
 /** Health assessment of live objects: one check per kind, a registry, and worst-of aggregation. */
 export type { GroupKind, HealthCheck, HealthResult, HealthStatus } from './health.types.js';
 export { HEALTH_ORDER } from './health.types.js';
+export { withoutIgnoredConditions, type IgnoredCondition } from './ignored-conditions.js';
 export { HEALTH_CHECKS, assessHealth, groupOf, healthCheckFor, healthRank, worstHealth } from './health.registry.js';
 export { apiServiceHealth } from './apiservice.health.js';
 export { crdHealth } from './crd.health.js';

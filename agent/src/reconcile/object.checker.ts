@@ -1,10 +1,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { DeploymentAssignment } from '@flotilla/proto';
+import type { DeploymentAssignment, IgnoredCondition } from '@flotilla/proto';
 import { Applier } from '../apply/applier.js';
 import { objectPath } from '../apply/discovery.js';
 import type { DryRunApplier } from '../drift/index.js';
 import { messageOf } from '../errors.js';
 import { assessHealth } from '../health/index.js';
+import { withoutIgnoredConditions } from '../health/ignored-conditions.js';
 import { isNotFound } from '../kube/kube-api-error.js';
 import { describeRef } from '../kube/object-ref.js';
 import type { Logger } from '../log/logger.js';
@@ -54,7 +55,8 @@ export class ObjectChecker {
       return { result: { ...previous, health: { status: 'Unknown', message: `cannot read the object: ${messageOf(error)}` } }, resourceVersion: undefined };
     }
     const comparePatches = options?.comparePatches ?? [];
-    let result: CheckResult = await checkObject(this.deps.driftApi, planned, live, comparePatches);
+    const ignored = options?.ignoreConditions ?? [];
+    let result: CheckResult = await checkObject(this.deps.driftApi, planned, live, comparePatches, ignored);
     if (result.drift?.drifted && live !== undefined) {
       // A watch event can be older than the object the dry-run merged into
       // (e.g. the Deployment controller annotated it in between), which shows
@@ -62,18 +64,18 @@ export class ObjectChecker {
       const fresh = await this.read(planned).catch(() => live);
       if (fresh?.metadata?.resourceVersion !== live.metadata?.resourceVersion) {
         live = fresh;
-        result = await checkObject(this.deps.driftApi, planned, live, comparePatches);
+        result = await checkObject(this.deps.driftApi, planned, live, comparePatches, ignored);
       }
     }
     const resourceVersion = live?.metadata?.resourceVersion;
     const decision = this.deps.corrections.decide(planned.key, result.drift, options?.correctDrift, Date.now());
     if (decision.action === 'postpone') return { result: { ...result, checkError: decision.message }, resourceVersion, recheckInMs: decision.waitMs };
     if (decision.action === 'leave') return { result, resourceVersion };
-    return this.correct(planned, result, resourceVersion);
+    return this.correct(planned, result, resourceVersion, ignored);
   }
 
   /** Applies `planned` again over drift the policy allowed correcting. */
-  private async correct(planned: PlannedObject, result: CheckResult, resourceVersion: string | undefined): Promise<CheckOutcome> {
+  private async correct(planned: PlannedObject, result: CheckResult, resourceVersion: string | undefined, ignored: readonly IgnoredCondition[]): Promise<CheckOutcome> {
     const { ctx, bundleName, logger, corrections } = this.deps;
     const outcome = await new Applier(ctx.kube, ctx.discovery, bundleName).applyObject(planned);
     if (!outcome.ok) {
@@ -82,7 +84,7 @@ export class ObjectChecker {
     }
     corrections.corrected(planned.key, Date.now());
     logger.info('corrected drift', { object: describeRef(planned.ref), fields: result.drift!.diffs.map((d) => d.path).slice(0, 10) });
-    return { result: { health: assessHealth(outcome.live), drift: { drifted: false, diffs: [] } }, resourceVersion: outcome.live.metadata?.resourceVersion };
+    return { result: { health: assessHealth(withoutIgnoredConditions(outcome.live, ignored)), drift: { drifted: false, diffs: [] } }, resourceVersion: outcome.live.metadata?.resourceVersion };
   }
 
   /** The live object, or undefined when it (or its kind) does not exist. */

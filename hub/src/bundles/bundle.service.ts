@@ -29,6 +29,8 @@ export interface BundleOptions {
   namespaceLabels?: Record<string, string>;
   namespaceAnnotations?: Record<string, string>;
   deleteNamespace?: boolean;
+  /** Set only by renders (fleet.yaml ignore.conditions): status conditions left out of health. */
+  ignoreConditions?: Record<string, string>[];
 }
 
 export interface PutBundle {

@@ -70,5 +70,6 @@ function toProtoOptions(o: BundleOptions): DeploymentOptions {
     namespaceLabels: o.namespaceLabels ?? {},
     namespaceAnnotations: o.namespaceAnnotations ?? {},
     deleteNamespace: o.deleteNamespace ?? false,
+    ignoreConditions: (o.ignoreConditions ?? []).map((fields) => ({ fields })),
   };
 }

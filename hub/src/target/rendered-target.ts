@@ -83,6 +83,9 @@ export function agentOptions(options: DeploymentOptions): Record<string, unknown
   if (options.keepResources) out.keepResources = true;
   if (options.correctDrift?.enabled) out.correctDrift = true;
   if (comparePatches.length) out.comparePatches = comparePatches;
+  // Fleet's ignore.conditions: status conditions the agent leaves out of health.
+  const ignored = (options.ignore?.conditions ?? []).filter((c) => Object.keys(c).length > 0);
+  if (ignored.length) out.ignoreConditions = ignored;
   return out;
 }
 

@@ -199,6 +199,11 @@ export interface DeploymentOptions {
    * deleteNamespace; never with keep_resources).
    */
   deleteNamespace: boolean;
+  /**
+   * Status conditions left out of health (Fleet's ignore.conditions): a
+   * condition is ignored when it has every field of one entry with that value.
+   */
+  ignoreConditions: IgnoredCondition[];
 }
 
 export interface DeploymentOptions_NamespaceLabelsEntry {
@@ -207,6 +212,19 @@ export interface DeploymentOptions_NamespaceLabelsEntry {
 }
 
 export interface DeploymentOptions_NamespaceAnnotationsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * IgnoredCondition matches status conditions by field value, e.g.
+ * {type: "Ready", status: "False"}.
+ */
+export interface IgnoredCondition {
+  fields: { [key: string]: string };
+}
+
+export interface IgnoredCondition_FieldsEntry {
   key: string;
   value: string;
 }
@@ -845,6 +863,7 @@ function createBaseDeploymentOptions(): DeploymentOptions {
     namespaceLabels: {},
     namespaceAnnotations: {},
     deleteNamespace: false,
+    ignoreConditions: [],
   };
 }
 
@@ -879,6 +898,9 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
     });
     if (message.deleteNamespace !== false) {
       writer.uint32(80).bool(message.deleteNamespace);
+    }
+    for (const v of message.ignoreConditions) {
+      IgnoredCondition.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -980,6 +1002,14 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
             }
 
             message.deleteNamespace = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.ignoreConditions.push(IgnoredCondition.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1090,6 +1120,11 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
         : isSet(object.delete_namespace)
         ? globalThis.Boolean(object.delete_namespace)
         : false,
+      ignoreConditions: globalThis.Array.isArray(object?.ignoreConditions)
+        ? object.ignoreConditions.map((e: any) => IgnoredCondition.fromJSON(e))
+        : globalThis.Array.isArray(object?.ignore_conditions)
+        ? object.ignore_conditions.map((e: any) => IgnoredCondition.fromJSON(e))
+        : [],
     };
   },
 
@@ -1137,6 +1172,9 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
     if (message.deleteNamespace !== false) {
       obj.deleteNamespace = message.deleteNamespace;
     }
+    if (message.ignoreConditions?.length) {
+      obj.ignoreConditions = message.ignoreConditions.map((e) => IgnoredCondition.toJSON(e));
+    }
     return obj;
   },
 
@@ -1169,6 +1207,7 @@ export const DeploymentOptions: MessageFns<DeploymentOptions> = {
         return acc;
       }, {});
     message.deleteNamespace = object.deleteNamespace ?? false;
+    message.ignoreConditions = object.ignoreConditions?.map((e) => IgnoredCondition.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1348,6 +1387,190 @@ export const DeploymentOptions_NamespaceAnnotationsEntry: MessageFns<DeploymentO
     object: I,
   ): DeploymentOptions_NamespaceAnnotationsEntry {
     const message = createBaseDeploymentOptions_NamespaceAnnotationsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseIgnoredCondition(): IgnoredCondition {
+  return { fields: {} };
+}
+
+export const IgnoredCondition: MessageFns<IgnoredCondition> = {
+  encode(message: IgnoredCondition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.fields).forEach(([key, value]: [string, string]) => {
+      IgnoredCondition_FieldsEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IgnoredCondition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIgnoredCondition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = IgnoredCondition_FieldsEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.fields[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IgnoredCondition {
+    return {
+      fields: isObject(object.fields)
+        ? (globalThis.Object.entries(object.fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: IgnoredCondition): unknown {
+    const obj: any = {};
+    if (message.fields) {
+      const entries = globalThis.Object.entries(message.fields) as [string, string][];
+      if (entries.length > 0) {
+        obj.fields = {};
+        entries.forEach(([k, v]) => {
+          obj.fields[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IgnoredCondition>, I>>(base?: I): IgnoredCondition {
+    return IgnoredCondition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IgnoredCondition>, I>>(object: I): IgnoredCondition {
+    const message = createBaseIgnoredCondition();
+    message.fields = (globalThis.Object.entries(object.fields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseIgnoredCondition_FieldsEntry(): IgnoredCondition_FieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const IgnoredCondition_FieldsEntry: MessageFns<IgnoredCondition_FieldsEntry> = {
+  encode(message: IgnoredCondition_FieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IgnoredCondition_FieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIgnoredCondition_FieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IgnoredCondition_FieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: IgnoredCondition_FieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IgnoredCondition_FieldsEntry>, I>>(base?: I): IgnoredCondition_FieldsEntry {
+    return IgnoredCondition_FieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IgnoredCondition_FieldsEntry>, I>>(object: I): IgnoredCondition_FieldsEntry {
+    const message = createBaseIgnoredCondition_FieldsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
     return message;
