@@ -1,3 +1,4 @@
+import { SseParser } from '../../cli/src/hub/sse.parser.ts';
 import type { TestHub } from './hub.ts';
 
 export interface SseEvent {
@@ -24,16 +25,9 @@ export function openSse(hub: TestHub, path: string, headers: Record<string, stri
       resolveStatus(res.status);
       if (!res.body) return;
       const decoder = new TextDecoder();
-      let buffer = '';
+      const parser = new SseParser();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const record = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = Object.fromEntries(record.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]));
-          if (fields.data !== undefined) events.push({ id: fields.id ?? '', event: fields.event ?? 'message', data: JSON.parse(fields.data) });
-        }
+        for (const r of parser.push(decoder.decode(chunk, { stream: true }))) events.push({ id: r.id ?? '', event: r.event, data: JSON.parse(r.data) });
       }
     } catch {
       resolveStatus(0);

@@ -2,8 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ComparePatch, IgnoredCondition } from '@flotilla/proto';
 import { detectDrift, type DryRunApplier } from '../drift/index.js';
 import { messageOf } from '../errors.js';
-import { assessHealth } from '../health/index.js';
-import { withoutIgnoredConditions } from '../health/ignored-conditions.js';
+import { assessHealth, withoutIgnoredConditions } from '../health/index.js';
 import type { ObjectResult } from '../report/deployment-status.js';
 import type { PlannedObject } from '../plan/plan.js';
 

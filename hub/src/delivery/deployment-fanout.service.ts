@@ -101,7 +101,7 @@ export class DeploymentFanout {
       });
       // Immediate: what an earlier strategy left staged is deployed too; the scheduler's re-check records the
       // rollout's progress and completion. Otherwise a pass of the planner decides.
-      const deployed = immediate ? [...stagedClusters(plan), ...(await deployOutstanding(tx, bundleId))] : (await stepRollout(tx, bundleId, groups)).deployedClusters;
+      const deployed = immediate ? [...stagedClusters(plan), ...(await deployOutstanding(tx, bundleId))] : await stepRollout(tx, bundleId, groups);
       const affected = [...deployed, ...plan.removedClusters];
       await raiseGenerations(tx, affected);
       // While renders are missing the marker stays: if the render job is lost, the repair sweep comes back here.

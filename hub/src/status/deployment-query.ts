@@ -1,21 +1,12 @@
-import type { LabelSelector } from '@flotilla/core';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import type { Page } from '../platform/http/pagination.js';
+import type { DeploymentRowFilter } from './deployment-rows.js';
 import type { RevisionCounts } from './gitrepo-summary.js';
 import { STATE_SEVERITY } from './deployment-state.js';
 import type { DeploymentView } from './deployment-status.service.js';
 
-/** Filters of deployment lists. */
-export interface DeploymentFilter {
-  /** Only deployments in this displayed state. Default: any. */
-  state?: DeploymentState | undefined;
-  /** Deployed to or running this revision. */
-  revision?: string | undefined;
-  /** Not running what is staged for it. */
-  notOnLatest?: boolean | undefined;
-  /** Label selector on the cluster. */
-  selector?: LabelSelector | undefined;
-}
+/** Filters of a bundle's or a cluster's deployment list (the rest of DeploymentRowFilter is the list's own scope). */
+export type DeploymentFilter = Pick<DeploymentRowFilter, 'state' | 'revision' | 'notOnLatest' | 'selector'>;
 
 /** `GET /bundles/:name/status`: counts over all deployments, plus one page of them. */
 export interface BundleStatusView extends Page<DeploymentView> {

@@ -5,12 +5,6 @@ import { windowState } from './plan/delivery-window.js';
 import { planRolloutPasses, type PartitionStatus, type RolloutPlan, type RolloutTarget } from './plan/rollout-plan.js';
 import { readDeployments, readLatestRollout, readRolloutSettings, type DeploymentRow, type RolloutRow, type Tx } from './rollout-reads.js';
 
-export interface RolloutStepResult {
-  /** Clusters whose deployed revision changed (their generation must be raised). */
-  deployedClusters: string[];
-  plan: RolloutPlan | undefined;
-}
-
 /** Rollout phases after which nothing more happens until something changes. */
 const FINAL = new Set(['Completed', 'Superseded']);
 
@@ -22,12 +16,13 @@ const identity = (revision: string | null, renderKey: string | null, options: un
  * which holds the bundle's row lock: reads its deployments and settings,
  * asks the planner what to deploy, gives those deployments their staged
  * values, and records the outcome on the current history entry (with an
- * event for each partition and phase change). Idempotent: a second pass
- * with nothing changed deploys nothing and writes no event.
+ * event for each partition and phase change); returns the clusters whose
+ * deployed revision changed (their generation must be raised). Idempotent: a
+ * second pass with nothing changed deploys nothing and writes no event.
  */
-export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelectors, now = Date.now()): Promise<RolloutStepResult> {
+export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelectors, now = Date.now()): Promise<string[]> {
   const settings = await readRolloutSettings(tx, bundleId);
-  if (!settings) return { deployedClusters: [], plan: undefined };
+  if (!settings) return [];
   const [rows, rollout] = await Promise.all([readDeployments(tx, bundleId), readLatestRollout(tx, bundleId)]);
   const deps = await readDependencyStates(tx, bundleId, settings, rows.map((r) => r.cluster_id));
   const targets = rows.map((r) => toTarget(r, deps.met(r.cluster_id)));
@@ -58,7 +53,7 @@ export async function stepRollout(tx: Tx, bundleId: string, groups: GroupSelecto
   await tx.$executeRaw`UPDATE bundles SET rollout_pending = ${plan.pending} WHERE id = ${bundleId}::uuid AND rollout_pending <> ${plan.pending}`;
   if (open) await recordProgress(tx, rollout, plan, settings.name, settings.gitRepo, plan.phase === 'OutsideWindow' ? window.nextOpen ?? null : null);
   const deployed = new Set(plan.deploy);
-  return { deployedClusters: rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id), plan };
+  return rows.filter((r) => deployed.has(r.id)).map((r) => r.cluster_id);
 }
 
 function toTarget(r: DeploymentRow, dep: { met: boolean; waitingFor?: string }): RolloutTarget {

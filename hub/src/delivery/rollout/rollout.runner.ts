@@ -25,10 +25,10 @@ export class RolloutRunner {
       const bundle = (await tx.$queryRaw<{ marker: string | null }[]>`
         SELECT rollout_requested_at::text AS marker FROM bundles WHERE id = ${bundleId}::uuid FOR UPDATE`)[0];
       if (!bundle) return [];
-      const step = await stepRollout(tx, bundleId, await readGroupSelectors(tx));
-      await raiseGenerations(tx, step.deployedClusters);
+      const deployed = await stepRollout(tx, bundleId, await readGroupSelectors(tx));
+      await raiseGenerations(tx, deployed);
       await clearRolloutRequest(tx, bundleId, bundle.marker);
-      return step.deployedClusters;
+      return deployed;
     }));
     if (deployed.length) await this.events.desiredStateChanged(deployed);
     return deployed;
