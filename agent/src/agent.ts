@@ -2,6 +2,7 @@ import type { DeploymentAssignment, DesiredState } from '@flotilla/proto';
 import { Discovery } from './apply/discovery.js';
 import { InventoryStore } from './apply/inventory.store.js';
 import type { AgentConfig } from './config/config.js';
+import { ContentBatcher } from './connection/content-batcher.js';
 import { CredentialStore } from './connection/credential.store.js';
 import type { HubClient } from './connection/hub.client.js';
 import { WatchLoop } from './connection/watch.loop.js';
@@ -57,6 +58,10 @@ export class Agent {
     const { config, kube, hub, logger } = deps;
     const ns = config.agentNamespace;
     const discovery = new Discovery(kube);
+    const fetches = new ContentBatcher({
+      fetchOne: (revision) => hub.fetchContent(this.credential, revision),
+      fetchMany: (revisions) => hub.fetchContents(this.credential, revisions),
+    });
     this.contentStore = new ContentStore(kube, ns);
     this.desiredStore = new DesiredStateStore(kube, ns);
     this.credentials = new CredentialStore(kube, ns);
@@ -64,7 +69,7 @@ export class Agent {
       kube,
       discovery,
       inventories: new InventoryStore(kube, ns),
-      content: new ContentSource(this.contentStore, (revision) => hub.fetchContent(this.credential, revision)),
+      content: new ContentSource(this.contentStore, (revision) => fetches.fetch(revision)),
       allowedNamespaces: config.namespaces,
       hookTimeoutMs: config.hookTimeoutSeconds * 1000,
       logger,

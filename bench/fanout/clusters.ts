@@ -5,7 +5,8 @@
  *
  * Each simulated cluster registers, opens a Watch stream, and for every
  * desired state it receives fetches the content of each deployment whose
- * revision changed (GetBundleContent, sha256 verified), then reports those
+ * revision changed (GetBundleContents, one call per 64 revisions as the agent's
+ * ContentBatcher makes them, each sha256 verified), then reports those
  * deployments applied and Ready in one ReportStatus call — what a real agent
  * does, minus the Kubernetes API. Desired states of one cluster are handled
  * one at a time; a newer one arriving meanwhile is handled next.
@@ -16,6 +17,7 @@
  * {type:'stop'} exits.
  */
 import { DeploymentState, type DesiredState, type DeploymentStatus, type WatchResponse } from '@flotilla/proto';
+import { MAX_BATCH } from '../../agent/dist/connection/content-batcher.js';
 import { HubClient } from '../../agent/dist/connection/hub.client.js';
 
 export interface WorkerConfig {
@@ -37,7 +39,9 @@ export interface WorkerStats {
   registered: number;
   streamsOpen: number;
   desiredStates: number;
+  /** Revisions fetched, and the GetBundleContents calls they took. */
   fetches: number;
+  fetchCalls: number;
   fetchedBytes: number;
   reports: number;
   reportedDeployments: number;
@@ -53,6 +57,7 @@ const stats: WorkerStats = {
   streamsOpen: 0,
   desiredStates: 0,
   fetches: 0,
+  fetchCalls: 0,
   fetchedBytes: 0,
   reports: 0,
   reportedDeployments: 0,
@@ -60,7 +65,6 @@ const stats: WorkerStats = {
   lastError: '',
   rssKiB: 0,
 };
-const FETCH_CONCURRENCY = 4;
 
 class SimulatedCluster {
   private readonly client: HubClient;
@@ -113,17 +117,16 @@ class SimulatedCluster {
 
   private async apply(state: DesiredState): Promise<void> {
     const changed = state.deployments.filter((d) => this.applied.get(d.deploymentId) !== d.revision);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(FETCH_CONCURRENCY, changed.length) }, async () => {
-        while (next < changed.length) {
-          const d = changed[next++]!;
-          const content = await this.client.fetchContent(this.credential, d.revision);
-          stats.fetches++;
-          stats.fetchedBytes += content.length;
-        }
-      }),
-    );
+    // As the agent's ContentBatcher joins the fetches of deployments that change together: one call per 64 revisions.
+    const revisions = [...new Set(changed.map((d) => d.revision))];
+    for (let i = 0; i < revisions.length; i += MAX_BATCH) {
+      const contents = await this.client.fetchContents(this.credential, revisions.slice(i, i + MAX_BATCH));
+      stats.fetchCalls++;
+      for (const content of contents.values()) {
+        stats.fetches++;
+        stats.fetchedBytes += content.length;
+      }
+    }
     if (changed.length === 0) return;
     const reports: DeploymentStatus[] = changed.map((d) => ({
       deploymentId: d.deploymentId,

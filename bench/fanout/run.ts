@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { query } from '../../test/support/database.ts';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { repoPath } from '../../test/support/paths.ts';
-import { cpuSeconds, findHubPid, procStatus } from '../support/proc.ts';
+import { cpuSeconds, findHubPid, machineBusySeconds, procStatus } from '../support/proc.ts';
 import type { WorkerConfig, WorkerStats } from './clusters.ts';
 
 const { values: opts } = parseArgs({
@@ -52,6 +52,10 @@ const redisCommands = () => Number(/total_commands_processed:(\d+)/.exec(execFil
 interface Counters {
   at: number;
   cpu: number;
+  /** CPU seconds of the simulated clusters' worker processes. */
+  workerCpu: number;
+  /** CPU seconds the whole machine was busy (hub, workers, PostgreSQL, Redis, this process). */
+  machineCpu: number;
   wchar: number;
   redis: number;
   xacts: number;
@@ -61,6 +65,7 @@ interface Counters {
   statusWritten: number;
   statusUnchanged: number;
   fetches: number;
+  fetchCalls: number;
   fetchedBytes: number;
 }
 let polls = 0;
@@ -104,12 +109,15 @@ async function counters(hub: TestHub, pid: number): Promise<Counters> {
   return {
     at: Date.now(),
     cpu: cpuSeconds(pid),
+    workerCpu: workers.reduce((a, w) => a + cpuSeconds(w.proc.pid!), 0),
+    machineCpu: machineBusySeconds(),
     wchar: wchar(pid),
     redis: redisCommands(),
     ...pg,
     statusWritten: counter('written'),
     statusUnchanged: counter('unchanged'),
     fetches: sum(w, 'fetches'),
+    fetchCalls: sum(w, 'fetchCalls'),
     fetchedBytes: sum(w, 'fetchedBytes'),
   };
 }
@@ -164,6 +172,8 @@ interface Phase {
   deployments: number;
   seconds: number;
   cpuSeconds: number;
+  workerCpuSeconds: number;
+  machineCpuSeconds: number;
   peakRssMiB: number;
   xacts: number;
   rows: number;
@@ -173,6 +183,7 @@ interface Phase {
   redis: number;
   wcharMiB: number;
   fetches: number;
+  fetchCalls: number;
   fetchedMiB: number;
   note?: string;
 }
@@ -191,6 +202,8 @@ function measured(name: string, deployments: number, seconds: number, peakRssKiB
     deployments,
     seconds,
     cpuSeconds: after.cpu - before.cpu,
+    workerCpuSeconds: after.workerCpu - before.workerCpu,
+    machineCpuSeconds: after.machineCpu - before.machineCpu,
     peakRssMiB: peakRssKiB / 1024,
     xacts: after.xacts - before.xacts,
     rows: after.rows - before.rows,
@@ -200,6 +213,7 @@ function measured(name: string, deployments: number, seconds: number, peakRssKiB
     redis: after.redis - before.redis,
     wcharMiB: (after.wchar - before.wchar) / 1048576,
     fetches: after.fetches - before.fetches,
+    fetchCalls: after.fetchCalls - before.fetchCalls,
     fetchedMiB: (after.fetchedBytes - before.fetchedBytes) / 1048576,
   };
 }
@@ -242,6 +256,14 @@ function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
       `| ${p.name} | ${p.deployments.toLocaleString('en-US')} | ${f(p.seconds, 2)} | ${f(p.deployments / p.seconds, 0)} | ${f(p.cpuSeconds)} | ${f(p.peakRssMiB)} | ${p.xacts.toLocaleString('en-US')} | ${p.rows.toLocaleString('en-US')} (${p.deploymentRows.toLocaleString('en-US')}) | ${p.statusWritten.toLocaleString('en-US')} / ${p.statusUnchanged.toLocaleString('en-US')} | ${p.redis.toLocaleString('en-US')} | ${f(p.wcharMiB)} | ${p.fetches.toLocaleString('en-US')} | ${f(p.fetchedMiB)} |`,
     ),
     '',
+    `Where the machine's CPU went (core-seconds; ${cpus().length} cores). The floor is the busy time divided by the cores: the phase cannot end sooner on this machine unless something does less work.`,
+    '',
+    '| phase | time (s) | machine busy | hub | simulated clusters | other (PostgreSQL, Redis, this process) | floor (s) | content calls |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...phases.map((p) =>
+      `| ${p.name} | ${f(p.seconds, 2)} | ${f(p.machineCpuSeconds)} | ${f(p.cpuSeconds)} | ${f(p.workerCpuSeconds)} | ${f(p.machineCpuSeconds - p.cpuSeconds - p.workerCpuSeconds)} | ${f(p.machineCpuSeconds / cpus().length, 2)} | ${p.fetchCalls.toLocaleString('en-US')} |`,
+    ),
+    '',
     `Goal (issue 8): ≤ ${GOAL_SECONDS} s for the ${(N * B).toLocaleString('en-US')} deployments of phase 1 on one hub process; the anchor is Rancher Fleet's own scale tests, ≈ 30–85 deployments per second.`,
     'PG counts come from pg_stat_database / pg_stat_user_tables, which an idle pooled backend flushes only every ~10 s: a few rows may land in the next phase. The status columns are the hub\'s own exact counter.',
     ...extra,
@@ -252,7 +274,8 @@ function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
 
 async function main(): Promise<void> {
   log(`starting hub; ${N} clusters in ${W} workers, ${B} bundles`);
-  const hub = await startHub();
+  // HUB_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the hub process.
+  const hub = await startHub(process.env.HUB_NODE_OPTIONS ? { env: { NODE_OPTIONS: process.env.HUB_NODE_OPTIONS } } : {});
   const pid = findHubPid();
   const stopAll = async () => {
     for (const w of workers) w.proc.kill('SIGKILL');

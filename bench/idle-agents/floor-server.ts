@@ -50,6 +50,7 @@ const agent: AgentServiceServer = {
   },
   reportStatus: unimplemented as AgentServiceServer['reportStatus'],
   getBundleContent: (call) => call.emit('error', { code: 12, details: 'not in the floor server' }),
+  getBundleContents: (call) => call.emit('error', { code: 12, details: 'not in the floor server' }),
 } as AgentServiceServer;
 
 const registration: RegistrationServiceServer = {

@@ -36,3 +36,10 @@ export function findHubPid(): number {
   }
   throw new Error('hub process not found among the children of this process');
 }
+
+/** CPU seconds the whole machine spent busy (every core: /proc/stat user+nice+system+irq+softirq+steal), since boot. */
+export function machineBusySeconds(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = cpu;
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / CLK_TCK;
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchContent, grpcFailure, latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
+import { HubClient } from '../../agent/src/connection/hub.client.ts';
+import { agentClient, credentialMetadata, fetchContent, grpcFailure, latestDesired, register, reportStatus, watch, type OpenWatch } from '../support/agent-client.ts';
 import { query } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
@@ -122,6 +123,48 @@ describe('bundle delivery', () => {
     expect(denied).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'RevisionNotAssigned' });
     const malformed = await grpcFailure(fetchContent(hub, agents['us-prod'].credential, 'sha1:abc'));
     expect(malformed.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('streams several revisions in one GetBundleContents call, in the order asked, only when every one is the cluster\'s', async () => {
+    const { agents } = await fleet();
+    const [nameA, nameB, nameC] = [unique('many-a'), unique('many-b'), unique('many-c')];
+    const put = async (name: string, cluster: Agent) =>
+      (await hub.api('PUT', `/api/v1/bundles/${name}`, { resources: [configMap(name)], targets: [{ clusterName: cluster.name }] })).body.revision as string;
+    const [revA, revB, revC] = [await put(nameA, agents['eu-prod']), await put(nameB, agents['eu-prod']), await put(nameC, agents['us-prod'])];
+    await eventually(() => expect(bundleNames(agents['eu-prod'])).toEqual(expect.arrayContaining([nameA, nameB])));
+    await eventually(() => expect(bundleNames(agents['us-prod'])).toContain(nameC));
+    // The agent's own client: its assembler checks order, sizes and digests.
+    const client = new HubClient(hub.grpcAddress, { mode: 'ca', caPem: hub.tls!.caPem, caFile: '' });
+    try {
+      const credential = agents['eu-prod'].credential;
+      const contents = await client.fetchContents(credential, [revB, revA]);
+      expect([...contents.keys()]).toEqual([revB, revA]);
+      expect(contents.get(revA)!.equals((await fetchContent(hub, credential, revA)).bytes)).toBe(true);
+      expect(JSON.parse(contents.get(revB)!.toString('utf8'))).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: nameB }) })]);
+
+      // One revision of another cluster fails the whole call before any content is sent.
+      const received: unknown[] = [];
+      const raw = (revisions: string[]) => {
+        const call = agentClient(hub).getBundleContents({ revisions }, credentialMetadata(credential));
+        call.on('data', (m) => received.push(m));
+        return grpcFailure(new Promise((resolve, reject) => (call.on('error', reject), call.on('end', resolve))));
+      };
+      const denied = await raw([revA, revC]);
+      expect(denied).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'RevisionNotAssigned', details: `revision ${revC} is not assigned to this cluster (field revisions[1])` });
+      expect(received).toEqual([]);
+      const malformed = await raw([revA, 'sha1:abc']);
+      expect(malformed).toMatchObject({ code: status.INVALID_ARGUMENT, details: 'revision must look like sha256:<64 hex digits> (field revisions[1])' });
+      expect(received).toEqual([]);
+
+      const twice = await grpcFailure(client.fetchContents(credential, [revA, revA]));
+      expect(twice).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'ValidationFailed' });
+      expect(twice.details).toContain('revisions[1]');
+      const tooMany = await grpcFailure(client.fetchContents(credential, Array.from({ length: 65 }, (_, i) => `sha256:${i.toString(16).padStart(64, '0')}`)));
+      expect(tooMany).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'ValidationFailed' });
+      expect(tooMany.details).toContain('1 to 64 revisions (got 65)');
+    } finally {
+      client.close();
+    }
   });
 
   it('records statuses from the owning cluster only and shows them per bundle, cluster and deployment', async () => {

@@ -1,4 +1,7 @@
 import type { GetBundleContentResponse } from '@flotilla/proto';
+
+/** A message of GetBundleContent or GetBundleContents (the two carry the same fields). */
+export type ContentMessage = Pick<GetBundleContentResponse, 'chunk' | 'totalSize' | 'revision'>;
 import { REVISION_FORMAT, revisionDigest, sha256Hex } from '@flotilla/core';
 import { AgentError } from '../errors.js';
 
@@ -34,7 +37,7 @@ export class ContentAssembler {
     revisionHex(revision);
   }
 
-  push(message: GetBundleContentResponse): void {
+  push(message: ContentMessage): void {
     if (this.totalSize === undefined) {
       this.totalSize = message.totalSize;
       if (message.revision && message.revision !== this.revision) {
@@ -58,5 +61,49 @@ export class ContentAssembler {
     this.chunks.length = 0;
     verifyRevision(this.revision, content);
     return content;
+  }
+}
+
+/**
+ * Reassembles a GetBundleContents stream: the revisions asked for, in that
+ * order, each starting with a message that names it. Each is verified as a
+ * single download is; a revision out of order, one missing at the end or a
+ * message before the first revision is ContentInvalid.
+ */
+export class ContentsAssembler {
+  private readonly done = new Map<string, Buffer>();
+  private current: ContentAssembler | undefined;
+  private next = 0;
+
+  constructor(private readonly revisions: readonly string[]) {
+    for (const revision of revisions) revisionHex(revision);
+  }
+
+  push(message: ContentMessage): void {
+    if (message.revision) {
+      this.finishCurrent();
+      const expected = this.revisions[this.next];
+      if (message.revision !== expected) {
+        throw new AgentError('ContentInvalid', expected ? `expected revision ${expected} next, the hub sent ${message.revision}` : `the hub sent revision ${message.revision}, which was not asked for`);
+      }
+      this.next++;
+      this.current = new ContentAssembler(expected);
+    }
+    if (!this.current) throw new AgentError('ContentInvalid', 'the hub sent content before naming its revision');
+    this.current.push(message);
+  }
+
+  /** Every revision's verified content, by revision. */
+  finish(): Map<string, Buffer> {
+    this.finishCurrent();
+    const missing = this.revisions.slice(this.next);
+    if (missing.length) throw new AgentError('ContentInvalid', `the stream ended before revision ${missing[0]} (${missing.length} of ${this.revisions.length} not sent)`);
+    return this.done;
+  }
+
+  private finishCurrent(): void {
+    if (!this.current) return;
+    this.done.set(this.revisions[this.next - 1]!, this.current.finish());
+    this.current = undefined;
   }
 }

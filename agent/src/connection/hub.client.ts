@@ -10,7 +10,7 @@ import {
   type WatchResponse,
 } from '@flotilla/proto';
 import type { HubTls } from '../config/config.js';
-import { ContentAssembler } from './bundle-content.js';
+import { ContentAssembler, ContentsAssembler, type ContentMessage } from './bundle-content.js';
 
 /** Channel options of the agent's connection to the hub (the idle-agents benchmark uses them too). */
 export const CHANNEL_OPTIONS = {
@@ -59,32 +59,14 @@ export class HubClient {
 
   /** Downloads and verifies a revision's content (chunks → size → sha256). */
   fetchContent(credential: string, revision: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const assembler = new ContentAssembler(revision);
-      const call = this.agent.getBundleContent({ revision }, auth(credential), { deadline: deadline(CONTENT_DEADLINE_MS) });
-      let failed = false;
-      call.on('data', (message) => {
-        try {
-          assembler.push(message);
-        } catch (error) {
-          failed = true;
-          call.cancel();
-          reject(error);
-        }
-      });
-      call.on('error', (error: ServiceError) => {
-        if (!failed) reject(error);
-        failed = true;
-      });
-      call.on('end', () => {
-        if (failed) return;
-        try {
-          resolve(assembler.finish());
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const assembler = new ContentAssembler(revision);
+    return download(this.agent.getBundleContent({ revision }, auth(credential), { deadline: deadline(CONTENT_DEADLINE_MS) }), assembler);
+  }
+
+  /** Downloads and verifies several revisions in one GetBundleContents call (at most 64, distinct). */
+  fetchContents(credential: string, revisions: string[]): Promise<Map<string, Buffer>> {
+    const assembler = new ContentsAssembler(revisions);
+    return download(this.agent.getBundleContents({ revisions }, auth(credential), { deadline: deadline(CONTENT_DEADLINE_MS) }), assembler);
   }
 
   reportStatus(credential: string, deployments: DeploymentStatus[]): Promise<number> {
@@ -113,6 +95,34 @@ function auth(credential: string): Metadata {
   const metadata = new Metadata();
   metadata.set(CREDENTIAL_METADATA_KEY, bearer(credential));
   return metadata;
+}
+
+/** Feeds a content stream to its assembler; resolves with what it assembled, rejects on the first error (and cancels the call). */
+function download<T>(call: ClientReadableStream<ContentMessage>, assembler: { push(m: ContentMessage): void; finish(): T }): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    call.on('data', (message: ContentMessage) => {
+      try {
+        assembler.push(message);
+      } catch (error) {
+        failed = true;
+        call.cancel();
+        reject(error);
+      }
+    });
+    call.on('error', (error: ServiceError) => {
+      if (!failed) reject(error);
+      failed = true;
+    });
+    call.on('end', () => {
+      if (failed) return;
+      try {
+        resolve(assembler.finish());
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
 
 function deadline(ms: number): Date {

@@ -4,6 +4,8 @@ import type {
   AgentServiceServer,
   GetBundleContentRequest,
   GetBundleContentResponse,
+  GetBundleContentsRequest,
+  GetBundleContentsResponse,
   HeartbeatRequest,
   HeartbeatResponse,
   ReportStatusRequest,
@@ -82,6 +84,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     reportStatus: (call, callback) => void this.unary('ReportStatus', call, callback, (p, r) => this.reportStatus(p, r)),
     heartbeat: (call, callback) => void this.unary('Heartbeat', call, callback, (p, r) => this.heartbeat(p, r)),
     getBundleContent: (call) => void this.getBundleContent(call),
+    getBundleContents: (call) => void this.getBundleContents(call),
   };
 
   private async getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
@@ -98,6 +101,21 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
       if (error instanceof DomainError && error.reason === 'TooManyStreams') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'limit' });
       if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`GetBundleContent of cluster ${principal?.clusterId} dropped: ${error.message}`);
       call.emit('error', this.rejected('GetBundleContent', error));
+    }
+  }
+
+  private async getBundleContents(call: ServerWritableStream<GetBundleContentsRequest, GetBundleContentsResponse>): Promise<void> {
+    let principal: ClusterPrincipal | undefined;
+    try {
+      principal = await this.auth.authenticate(call.metadata);
+      const sessions = this.sessions.forCluster(principal.clusterId);
+      const known = (revision: string) => sessions.map((s) => s.assignedRevisionSize(revision)).find((size) => size !== undefined);
+      await this.content.sendMany(principal, call, known);
+      this.metrics.agentCalls.inc({ method: 'GetBundleContents', result: 'ok' });
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === 'TooManyStreams') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'limit' });
+      if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`GetBundleContents of cluster ${principal?.clusterId} dropped: ${error.message}`);
+      call.emit('error', this.rejected('GetBundleContents', error));
     }
   }
 

@@ -56,6 +56,15 @@ export class AssignmentSource {
     return rows[0]?.size;
   }
 
+  /** assignedSize of several revisions in one query: the ones assigned to the cluster, by revision. */
+  async assignedSizes(clusterId: string, revisions: string[]): Promise<Map<string, number>> {
+    if (revisions.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ id: string; size: number }[]>`
+      SELECT DISTINCT r.id, r.size FROM deployments d JOIN bundle_revisions r ON r.id = d.desired_revision
+      WHERE d.cluster_id = ${clusterId}::uuid AND d.desired_revision = ANY(${revisions}::text[])`;
+    return new Map(rows.map((r) => [r.id, r.size]));
+  }
+
 }
 
 function toProtoOptions(o: BundleOptions): DeploymentOptions {

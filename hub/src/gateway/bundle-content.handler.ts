@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { GetBundleContentRequest, GetBundleContentResponse } from '@flotilla/proto';
+import type { GetBundleContentRequest, GetBundleContentResponse, GetBundleContentsRequest, GetBundleContentsResponse } from '@flotilla/proto';
 import { isRevision } from '@flotilla/core';
 import { PrismaService } from '../database/prisma.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
@@ -16,7 +16,12 @@ import { PerClusterLimiter } from './streams/per-cluster.limiter.js';
 /** Chunk size: well under gRPC's default 4 MiB message limit on the agent side. */
 export const CONTENT_CHUNK_BYTES = 1024 * 1024;
 
+/** Most revisions one GetBundleContents call may ask for. */
+export const MAX_CONTENTS_PER_CALL = 64;
+
+type ContentMessage = GetBundleContentResponse & GetBundleContentsResponse;
 type ContentCall = ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>;
+type ContentsCall = ServerWritableStream<GetBundleContentsRequest, GetBundleContentsResponse>;
 
 /**
  * Streams a revision's content to a cluster it is assigned to. Revisions up
@@ -51,16 +56,47 @@ export class BundleContentHandler {
   }
 
   /**
+   * GetBundleContent: one revision.
    * @param knownSize the revision's size when the cluster's open Watch stream on this replica was sent a state
    *   assigning it (skips the database check; a revision assigned moments ago is still this cluster's content).
    */
   async send(principal: ClusterPrincipal, call: ContentCall, knownSize?: number): Promise<void> {
+    await this.guarded(principal, call, async () => {
+      const revision = call.request.revision;
+      if (!isRevision(revision)) throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
+      const total = knownSize ?? (await this.assignments.assignedSize(principal.clusterId, revision));
+      if (total === undefined) throw notAssigned(revision);
+      return [{ revision, total }];
+    });
+  }
+
+  /**
+   * GetBundleContents: several revisions, in the order asked, on one stream.
+   * Every revision is checked before the first byte is sent, so a call naming
+   * one that is not the cluster's sends nothing.
+   * @param knownSize as for {@link send}, per revision.
+   */
+  async sendMany(principal: ClusterPrincipal, call: ContentsCall, knownSize: (revision: string) => number | undefined): Promise<void> {
+    await this.guarded(principal, call, async () => {
+      const revisions = validRevisionList(call.request.revisions);
+      const unknown = revisions.filter((r) => knownSize(r) === undefined);
+      const stored = await this.assignments.assignedSizes(principal.clusterId, unknown);
+      return revisions.map((revision, i) => {
+        const total = knownSize(revision) ?? stored.get(revision);
+        if (total === undefined) throw notAssigned(revision, `revisions[${i}]`);
+        return { revision, total };
+      });
+    });
+  }
+
+  /** Holds a per-cluster slot while `plan` checks the request and its revisions are streamed. */
+  private async guarded(principal: ClusterPrincipal, call: ContentCall | ContentsCall, plan: () => Promise<{ revision: string; total: number }[]>): Promise<void> {
     const release = this.perCluster.acquire(principal.clusterId);
     // Released when the stream has really ended (sent, or the peer gone), not when this handler returns.
     for (const event of ['finish', 'cancelled', 'close'] as const) call.once(event, release);
     this.metrics.contentStreamsActive.inc();
     try {
-      await this.stream(principal, call, knownSize);
+      await this.stream(call, await plan());
     } catch (error) {
       if (error instanceof DomainError && error.reason === 'StreamStalled') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'stalled' });
       throw error;
@@ -69,21 +105,16 @@ export class BundleContentHandler {
     }
   }
 
-  private async stream(principal: ClusterPrincipal, call: ContentCall, knownSize: number | undefined): Promise<void> {
-    const revision = call.request.revision;
-    if (!isRevision(revision)) {
-      throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: 'revision' });
-    }
-    // The cluster's open stream on this replica knows what it was sent; otherwise ask PostgreSQL.
-    const total = knownSize ?? (await this.assignments.assignedSize(principal.clusterId, revision));
-    if (total === undefined) throw notAssigned(revision);
-    const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
-    const writer = new FlowControlledWriter(call, this.bufferBytes, this.stallMs);
-    for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
-      const chunk = await chunkAt(offset);
-      if (writer.isGone) return;
-      const first = offset === 0;
-      if (!(await writer.write({ chunk, totalSize: first ? total : 0, revision: first ? revision : '' }, chunk.length))) return;
+  private async stream(call: ContentCall | ContentsCall, revisions: { revision: string; total: number }[]): Promise<void> {
+    const writer = new FlowControlledWriter<ContentMessage>(call, this.bufferBytes, this.stallMs);
+    for (const { revision, total } of revisions) {
+      const chunkAt = this.cache.fits(total) ? await this.whole(revision) : (offset: number) => this.slice(revision, offset);
+      for (let offset = 0; offset === 0 || offset < total; offset += CONTENT_CHUNK_BYTES) {
+        const chunk = await chunkAt(offset);
+        if (writer.isGone) return;
+        const first = offset === 0;
+        if (!(await writer.write({ chunk, totalSize: first ? total : 0, revision: first ? revision : '' }, chunk.length))) return;
+      }
     }
     call.end();
   }
@@ -111,7 +142,21 @@ export class BundleContentHandler {
   }
 }
 
+/** A GetBundleContents request's revisions: 1 to MAX_CONTENTS_PER_CALL, each well-formed, none twice. */
+function validRevisionList(revisions: string[]): string[] {
+  if (revisions.length === 0 || revisions.length > MAX_CONTENTS_PER_CALL) {
+    throw new DomainError('ValidationFailed', `revisions must name 1 to ${MAX_CONTENTS_PER_CALL} revisions (got ${revisions.length})`, { field: 'revisions' });
+  }
+  const seen = new Set<string>();
+  revisions.forEach((revision, i) => {
+    if (!isRevision(revision)) throw new DomainError('ValidationFailed', 'revision must look like sha256:<64 hex digits>', { field: `revisions[${i}]` });
+    if (seen.has(revision)) throw new DomainError('ValidationFailed', `revision ${revision} is asked for twice`, { field: `revisions[${i}]` });
+    seen.add(revision);
+  });
+  return revisions;
+}
+
 /** Same answer for "not yours" and "does not exist": no probing of other clusters' content. */
-function notAssigned(revision: string): DomainError {
-  return new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field: 'revision' });
+function notAssigned(revision: string, field = 'revision'): DomainError {
+  return new DomainError('RevisionNotAssigned', `revision ${revision} is not assigned to this cluster`, { field });
 }

@@ -33,7 +33,7 @@ export class HubMetrics {
   });
   readonly contentStreamsActive = new Gauge({
     name: 'flotilla_content_streams_active',
-    help: 'GetBundleContent streams being served on this hub replica',
+    help: 'GetBundleContent and GetBundleContents streams being served on this hub replica',
     registers: [this.registry],
   });
   readonly streamsDropped = new Counter({

@@ -247,6 +247,20 @@ export interface GetBundleContentRequest {
   revision: string;
 }
 
+export interface GetBundleContentsRequest {
+  revisions: string[];
+}
+
+/**
+ * As GetBundleContentResponse: `revision` and `total_size` are set on the
+ * first message of each revision (a revision of any size has one).
+ */
+export interface GetBundleContentsResponse {
+  chunk: Buffer;
+  totalSize: number;
+  revision: string;
+}
+
 /**
  * The content is a UTF-8 JSON array of Kubernetes objects, split into chunks
  * sent in order. The first message carries the total size and digest.
@@ -1785,6 +1799,182 @@ export const GetBundleContentRequest: MessageFns<GetBundleContentRequest> = {
   },
 };
 
+function createBaseGetBundleContentsRequest(): GetBundleContentsRequest {
+  return { revisions: [] };
+}
+
+export const GetBundleContentsRequest: MessageFns<GetBundleContentsRequest> = {
+  encode(message: GetBundleContentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revisions) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBundleContentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBundleContentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revisions.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBundleContentsRequest {
+    return {
+      revisions: globalThis.Array.isArray(object?.revisions)
+        ? object.revisions.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetBundleContentsRequest): unknown {
+    const obj: any = {};
+    if (message.revisions?.length) {
+      obj.revisions = message.revisions;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBundleContentsRequest>, I>>(base?: I): GetBundleContentsRequest {
+    return GetBundleContentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBundleContentsRequest>, I>>(object: I): GetBundleContentsRequest {
+    const message = createBaseGetBundleContentsRequest();
+    message.revisions = object.revisions?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetBundleContentsResponse(): GetBundleContentsResponse {
+  return { chunk: Buffer.alloc(0), totalSize: 0, revision: "" };
+}
+
+export const GetBundleContentsResponse: MessageFns<GetBundleContentsResponse> = {
+  encode(message: GetBundleContentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chunk.length !== 0) {
+      writer.uint32(10).bytes(message.chunk);
+    }
+    if (message.totalSize !== 0) {
+      writer.uint32(16).int64(message.totalSize);
+    }
+    if (message.revision !== "") {
+      writer.uint32(26).string(message.revision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBundleContentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBundleContentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalSize = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.revision = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBundleContentsResponse {
+    return {
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0),
+      totalSize: isSet(object.totalSize)
+        ? globalThis.Number(object.totalSize)
+        : isSet(object.total_size)
+        ? globalThis.Number(object.total_size)
+        : 0,
+      revision: isSet(object.revision) ? globalThis.String(object.revision) : "",
+    };
+  },
+
+  toJSON(message: GetBundleContentsResponse): unknown {
+    const obj: any = {};
+    if (message.chunk.length !== 0) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    if (message.totalSize !== 0) {
+      obj.totalSize = Math.round(message.totalSize);
+    }
+    if (message.revision !== "") {
+      obj.revision = message.revision;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBundleContentsResponse>, I>>(base?: I): GetBundleContentsResponse {
+    return GetBundleContentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBundleContentsResponse>, I>>(object: I): GetBundleContentsResponse {
+    const message = createBaseGetBundleContentsResponse();
+    message.chunk = object.chunk ?? Buffer.alloc(0);
+    message.totalSize = object.totalSize ?? 0;
+    message.revision = object.revision ?? "";
+    return message;
+  },
+};
+
 function createBaseGetBundleContentResponse(): GetBundleContentResponse {
   return { chunk: Buffer.alloc(0), totalSize: 0, revision: "" };
 }
@@ -2666,6 +2856,25 @@ export const AgentServiceService = {
       Buffer.from(GetBundleContentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetBundleContentResponse => GetBundleContentResponse.decode(value),
   },
+  /**
+   * GetBundleContents streams several revisions in one call, one after
+   * another in the order asked: each revision's first message carries its
+   * revision and total size, its chunks follow. A desired state that changes
+   * many bundles then costs one call instead of one per bundle. At most 64
+   * distinct revisions; every one must be assigned to the calling cluster,
+   * else the call fails before anything is sent.
+   */
+  getBundleContents: {
+    path: "/flotilla.v1.AgentService/GetBundleContents" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetBundleContentsRequest): Buffer =>
+      Buffer.from(GetBundleContentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBundleContentsRequest => GetBundleContentsRequest.decode(value),
+    responseSerialize: (value: GetBundleContentsResponse): Buffer =>
+      Buffer.from(GetBundleContentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBundleContentsResponse => GetBundleContentsResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -2690,6 +2899,15 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
    * currently assigned to the calling cluster can be fetched.
    */
   getBundleContent: handleServerStreamingCall<GetBundleContentRequest, GetBundleContentResponse>;
+  /**
+   * GetBundleContents streams several revisions in one call, one after
+   * another in the order asked: each revision's first message carries its
+   * revision and total size, its chunks follow. A desired state that changes
+   * many bundles then costs one call instead of one per bundle. At most 64
+   * distinct revisions; every one must be assigned to the calling cluster,
+   * else the call fails before anything is sent.
+   */
+  getBundleContents: handleServerStreamingCall<GetBundleContentsRequest, GetBundleContentsResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -2755,6 +2973,23 @@ export interface AgentServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<GetBundleContentResponse>;
+  /**
+   * GetBundleContents streams several revisions in one call, one after
+   * another in the order asked: each revision's first message carries its
+   * revision and total size, its chunks follow. A desired state that changes
+   * many bundles then costs one call instead of one per bundle. At most 64
+   * distinct revisions; every one must be assigned to the calling cluster,
+   * else the call fails before anything is sent.
+   */
+  getBundleContents(
+    request: GetBundleContentsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetBundleContentsResponse>;
+  getBundleContents(
+    request: GetBundleContentsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetBundleContentsResponse>;
 }
 
 export const AgentServiceClient = makeGenericClientConstructor(
