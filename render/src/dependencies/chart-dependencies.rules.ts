@@ -114,7 +114,7 @@ export function dependencySource(dep: DeclaredDependency, place: ChartPlace, cha
   if (repo.startsWith('file://')) {
     const target = repo.slice('file://'.length);
     const base = 'fetched' in place ? '' : place.inBundle;
-    const dir = path.posix.normalize(path.posix.join(base, target));
+    const dir = path.posix.normalize(path.posix.join(base, target)).replace(/(.)\/+$/, '$1');
     if (path.posix.isAbsolute(target) || dir === '..' || dir.startsWith('../')) {
       const inside = 'fetched' in place ? 'the fetched chart' : 'the bundle directory';
       throw new RenderError('InvalidBundle', `${what}: ${repo} is outside ${inside}; file:// dependencies must be in ${inside} (a path relative to the chart)`, where);
