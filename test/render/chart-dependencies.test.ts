@@ -28,6 +28,8 @@ let authRepo: ChartRepo;
 let registry: OciRegistry;
 let tools: ToolSet;
 const dirs: string[] = [];
+/** The bundle directory of the last render (the user's source tree). */
+let lastSource = '';
 
 /** A subchart with defaults the parent overrides (Helm: the parent's values under the subchart's name win). */
 const cacheChart = (version: string) => ({
@@ -70,6 +72,7 @@ afterAll(async () => {
 async function render(files: Record<string, string>, chartCredentials?: ChartCredentials) {
   const dir = writeTree(files);
   dirs.push(dir);
+  lastSource = dir;
   const source = await loadBundleDir(dir, { name: 'deps' });
   const customised = customizeForCluster(source.fleetYaml, { name: 'c1', labels: {} }, { file: 'fleet.yaml' });
   if (!customised.deploy) throw new Error('not deployed');
@@ -125,6 +128,8 @@ describe('chart dependencies from a Helm repository', () => {
     expect(objects).toHaveLength(2);
     const fetched = repo.requests.slice(before);
     expect(fetched).toEqual(expect.arrayContaining(['/index.yaml', '/kv-cache-1.2.0.tgz']));
+    // helm ran in the render's scratch copy: the bundle directory has no charts/ and no Chart.lock.
+    expect(readdirSync(lastSource).sort()).toEqual(['Chart.yaml', 'fleet.yaml', 'templates', 'values.yaml']);
 
     const afterFirst = repo.requests.length;
     expect(await render(shopBundle(repo.url))).toEqual(objects);
