@@ -225,3 +225,19 @@ describe('a fetched chart whose dependencies are not in its archive', () => {
     expect(unpacked.filter((p) => p.includes('umbrella') && p.includes('charts/'))).toEqual([]);
   });
 });
+
+describe('file:// dependencies and the cache', () => {
+  it('an edited file:// subchart is packaged again (its tree is in the cache key), with no network', async () => {
+    const bundle = (color: string) => ({
+      'fleet.yaml': 'helm:\n  chart: app\n  releaseName: paint\n',
+      'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: file://../lib\n',
+      'lib/Chart.yaml': 'apiVersion: v2\nname: lib\nversion: 1.0.0\n',
+      'lib/values.yaml': `color: ${color}\n`,
+      'lib/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-lib\ndata:\n  color: {{ .Values.color }}\n',
+    });
+    const cm = (color: string) => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'paint-lib' }, data: { color } }];
+    expect(await render(bundle('red'))).toEqual(cm('red'));
+    expect(await render(bundle('blue'))).toEqual(cm('blue'));
+    expect(await render(bundle('red'))).toEqual(cm('red'));
+  });
+});
