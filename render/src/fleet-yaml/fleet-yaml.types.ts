@@ -71,6 +71,7 @@ export interface HelmOptions {
   disablePreProcess?: boolean;
   disableDNS?: boolean;
   skipSchemaValidation?: boolean;
+  /** Do not fetch chart dependencies missing from `charts/` (they are fetched by default, as Fleet; top level only). */
   disableDependencyUpdate?: boolean;
 }
 
