@@ -12,8 +12,10 @@ export type RenderErrorReason =
   | 'HelmFailed'
   /** `kustomize build` failed. */
   | 'KustomizeFailed'
-  /** A chart could not be fetched from its repository, OCI registry or URL. */
+  /** A chart or a chart dependency could not be fetched from its repository, OCI registry or URL. */
   | 'ChartFetchFailed'
+  /** A chart dependency is not in `charts/` and is not fetched (`helm.disableDependencyUpdate`, or no repository). */
+  | 'ChartDependencyMissing'
   /** A tool ran past its time limit. */
   | 'ToolTimeout'
   /** A tool's output or a bundle passed its size bound. */

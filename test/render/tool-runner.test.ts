@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTool } from '@flotilla/render';
+import { RenderError, runTool } from '@flotilla/render';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-tool-runner-'));
 const limits = { timeoutMs: 10_000, maxOutputBytes: 1024 * 1024 };
@@ -44,5 +44,16 @@ describe('runTool', () => {
   it('a non-zero exit is HelmFailed with the trimmed stderr', async () => {
     const bin = fakeTool('failing-helm', 'echo "Error: template: demo/templates/x.yaml:2:3: boom" >&2; exit 1');
     await expect(runTool('helm', bin, ['template'], { cwd: dir, limits })).rejects.toMatchObject({ reason: 'HelmFailed', message: expect.stringContaining('boom') });
+  });
+
+  it('explain turns a failed run (exit code, stdout and stderr) into its own error, or leaves the default', async () => {
+    const bin = fakeTool('explained-helm', 'echo "...Unable to get an update"; echo "Error: vague" >&2; exit 2');
+    const explain = (run: { code: number | null; stdout: string; stderr: string }) =>
+      run.stdout.includes('Unable') ? new RenderError('ChartFetchFailed', `code ${run.code}: ${run.stdout.trim()} / ${run.stderr.trim()}`) : undefined;
+    await expect(runTool('helm', bin, ['dependency'], { cwd: dir, limits, explain })).rejects.toMatchObject({
+      reason: 'ChartFetchFailed',
+      message: 'code 2: ...Unable to get an update / Error: vague',
+    });
+    await expect(runTool('helm', bin, ['dependency'], { cwd: dir, limits, explain: () => undefined })).rejects.toMatchObject({ reason: 'HelmFailed', message: expect.stringContaining('vague') });
   });
 });

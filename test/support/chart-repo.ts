@@ -14,21 +14,28 @@ export interface ChartRepo {
   stop(): Promise<void>;
 }
 
-/** Writes a minimal chart `name` at `version` under `dir` and packages it; returns the .tgz path. */
-export function packageChart(helm: string, dir: string, name: string, version: string): string {
+/** Chart files (path in the chart → content) added to or replacing the minimal chart's. */
+export type ChartFiles = Record<string, string>;
+
+/** Writes a minimal chart `name` at `version` (plus `files`) under `dir` and packages it; returns the .tgz path. */
+export function packageChart(helm: string, dir: string, name: string, version: string, files: ChartFiles = {}): string {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-chart-src-'));
   const chart = path.join(src, name);
   fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
   fs.writeFileSync(path.join(chart, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${version}\n`);
   fs.writeFileSync(path.join(chart, 'templates', 'cm.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${version}"\n`);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(chart, rel)), { recursive: true });
+    fs.writeFileSync(path.join(chart, rel), text);
+  }
   execFileSync(helm, ['package', chart, '--destination', dir], { stdio: 'pipe' });
   fs.rmSync(src, { recursive: true, force: true });
   return path.join(dir, `${name}-${version}.tgz`);
 }
 
-export async function startChartRepo(helm: string, charts: { name: string; version: string }[], auth?: { username: string; password: string }): Promise<ChartRepo> {
+export async function startChartRepo(helm: string, charts: { name: string; version: string; files?: ChartFiles }[], auth?: { username: string; password: string }): Promise<ChartRepo> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-chart-repo-'));
-  for (const c of charts) packageChart(helm, dir, c.name, c.version);
+  for (const c of charts) packageChart(helm, dir, c.name, c.version, c.files);
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '');

@@ -7,13 +7,14 @@ import { mergeByKey, mergeMaps } from './merge-by-key.js';
  *
  * Fleet's rules, kept here: strings replace when non-empty; `helm.values` deep-merge (lists replace);
  * `helm.templateValues` merge by key; booleans such as `helm.force` and `keepResources` are ORed (a
- * customisation cannot turn them off); `yaml.overlays` append; `diff.comparePatches`, `helm.valuesFrom`
- * and `downstreamResources` merge by identity; `correctDrift` replaces as a whole; a negative
+ * customisation cannot turn them off); `yaml.overlays` append; `diff.comparePatches` and
+ * `downstreamResources` merge by identity; `correctDrift` replaces as a whole; a negative
  * `helm.timeoutSeconds` clears it. Fields Fleet's Merge does not read (`namespaceLabels`,
  * `namespaceAnnotations`, `createNamespace`, `deleteNamespace`, `deleteCRDResources`, `ignore`,
  * `helm.maxHistory`, `helm.skipSchemaValidation`, `helm.disableDependencyUpdate`) are not taken from a
  * customisation. `helm.valuesFiles`, which Fleet folds into each level's values when it reads the
- * bundle, are appended (see customizeForCluster).
+ * bundle, are appended (see customizeForCluster). `helm.valuesFrom` is refused by the parser when
+ * not empty (a hub-side render cannot read the cluster's Secrets/ConfigMaps), so it is not merged.
  */
 export function mergeOptions(base: DeploymentOptions, custom: DeploymentOptions): DeploymentOptions {
   const result = structuredClone(base);
@@ -52,7 +53,6 @@ function mergeHelm(base: HelmOptions, custom: HelmOptions): HelmOptions {
     if (custom.values !== undefined) result.values = structuredClone(custom.values);
   } else if (custom.values) result.values = mergeMaps(result.values, structuredClone(custom.values));
   if (custom.templateValues) result.templateValues = { ...result.templateValues, ...custom.templateValues };
-  if (custom.valuesFrom?.length) result.valuesFrom = mergeByKey(result.valuesFrom ?? [], custom.valuesFrom, valuesFromKey);
   if (custom.valuesFiles?.length) result.valuesFiles = [...(result.valuesFiles ?? []), ...custom.valuesFiles];
   for (const key of ['repo', 'chart', 'version', 'releaseName'] as const) {
     if (custom[key]) result[key] = custom[key];
@@ -65,14 +65,4 @@ function mergeHelm(base: HelmOptions, custom: HelmOptions): HelmOptions {
 
 function comparePatchKey(p: FleetComparePatch): string {
   return `${p.apiVersion ?? ''}|${p.kind ?? ''}|${p.namespace ?? ''}|${p.name ?? ''}`;
-}
-
-/** Fleet keys valuesFrom by the referenced ConfigMap/Secret key; an entry naming neither is always appended. */
-function valuesFromKey(v: unknown): string {
-  const entry = (v ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const ref = (kind: string, r: Record<string, unknown>): string =>
-    `${kind}|${String(r.namespace ?? '')}|${String(r.name ?? '')}|${String(r.key ?? '')}`;
-  if (entry.configMapKeyRef) return ref('configmap', entry.configMapKeyRef);
-  if (entry.secretKeyRef) return ref('secret', entry.secretKeyRef);
-  return '';
 }

@@ -29,6 +29,17 @@ const labelSelector = z.strictObject({
   ),
 });
 
+/**
+ * Fleet's agent reads `helm.valuesFrom` from ConfigMaps/Secrets of the downstream cluster at deploy time. A
+ * hub-side render never reads cluster objects, so honouring it is impossible and ignoring it would deploy the
+ * chart without values the user expects: a non-empty list is refused (an empty one means nothing).
+ */
+export const VALUES_FROM_REFUSED =
+  'helm.valuesFrom reads values from ConfigMaps/Secrets on the downstream cluster, which a Flotilla render (on the hub, ' +
+  'before deployment) never reads, so the chart would be deployed without them; put the values in helm.values or ' +
+  'helm.valuesFiles (per cluster through targetCustomizations), or in helm.templateValues with ${ .ClusterLabels.<key> } / ' +
+  '${ .ClusterValues.<key> }';
+
 export const helmOptionsSchema = z.strictObject({
   chart: opt(z.string()),
   repo: opt(z.string()),
@@ -37,7 +48,7 @@ export const helmOptionsSchema = z.strictObject({
   values: opt(z.record(z.string(), z.unknown())),
   templateValues: opt(z.record(z.string(), z.string())),
   valuesFiles: opt(z.array(z.string())),
-  valuesFrom: opt(z.array(z.unknown())),
+  valuesFrom: opt(z.array(z.unknown()).max(0, VALUES_FROM_REFUSED)),
   timeoutSeconds: opt(int),
   force: opt(z.boolean()),
   takeOwnership: opt(z.boolean()),

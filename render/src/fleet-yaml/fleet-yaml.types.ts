@@ -57,7 +57,10 @@ export interface HelmOptions {
   /** Each value a `${ }` template whose output is parsed as YAML; wins over `values`. */
   templateValues?: Record<string, string>;
   valuesFiles?: string[];
-  /** Values from Secrets/ConfigMaps on the cluster: parsed, not resolved by a hub-side render. */
+  /**
+   * Values from Secrets/ConfigMaps on the downstream cluster: a hub-side render cannot read them, so the parser
+   * refuses a non-empty list (VALUES_FROM_REFUSED); only an empty list gets here.
+   */
   valuesFrom?: unknown[];
   timeoutSeconds?: number;
   force?: boolean;
@@ -68,6 +71,7 @@ export interface HelmOptions {
   disablePreProcess?: boolean;
   disableDNS?: boolean;
   skipSchemaValidation?: boolean;
+  /** Do not fetch chart dependencies missing from `charts/` (they are fetched by default, as Fleet; top level only). */
   disableDependencyUpdate?: boolean;
 }
 

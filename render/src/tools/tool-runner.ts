@@ -16,6 +16,11 @@ export interface RunToolOptions {
   env?: Record<string, string>;
   /** Reads a file and line out of a failed run's stderr (paths relative to the bundle). */
   locate?: (stderr: string) => RenderErrorLocation;
+  /**
+   * Explains a non-zero exit better than stderr alone (e.g. helm prints a repository's download failure
+   * on stdout and a vaguer error on stderr); `undefined` falls back to the default HelmFailed/KustomizeFailed.
+   */
+  explain?: (run: { code: number | null; stdout: string; stderr: string }) => RenderError | undefined;
 }
 
 /** stderr kept for messages: the limit, but never more than this. */
@@ -79,6 +84,8 @@ export async function runTool(tool: ToolName, bin: string, args: string[], opts:
       opts.signal?.removeEventListener('abort', onAbort);
       if (failure !== undefined) return reject(failure as Error);
       if (code === 0) return resolve({ stdout: Buffer.concat(stdout), stderr });
+      const explained = opts.explain?.({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+      if (explained) return reject(explained);
       const reason = tool === 'helm' ? 'HelmFailed' : 'KustomizeFailed';
       const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
       const detail = stderrMessage(stderr) || how;
