@@ -43,3 +43,20 @@ export function machineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = cpu;
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / CLK_TCK;
 }
+
+/** utime + stime (seconds) summed over the live processes whose command name is `comm` (e.g. `postgres`, `redis-server`). */
+export function cpuSecondsOfCommand(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
