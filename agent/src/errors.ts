@@ -12,8 +12,10 @@ export type FailureReason =
   | 'NamespaceNotAllowed'
   | 'PruneFailed'
   | 'EmptyRevisionRefused'
-  /** A hook (Helm or Argo CD) failed, timed out or could not be created; names the hook and why. */
-  | 'HookFailed';
+  /** A hook (Helm or Argo CD) failed, timed out or could not be created, or the objects PostSync hooks wait for did not become healthy; names the hook (or objects) and why. */
+  | 'HookFailed'
+  /** The objects of a sync wave did not become healthy within the hook timeout; the later waves were not applied. */
+  | 'WaveNotHealthy';
 
 /**
  * A failure with a reason. `retryable` is decided where the error is raised:

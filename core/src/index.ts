@@ -10,6 +10,7 @@ export * from './labels/label-selector.matcher.js';
 export * from './labels/label-selector.rules.js';
 export * from './labels/selector-string.parser.js';
 export * from './labels/selector-syntax.error.js';
+export * from './hooks/hook-annotations.rules.js';
 export * from './objects/object-ref.identity.js';
 export * from './objects/secret-redaction.rules.js';
 export * from './revision/revision.digest.js';

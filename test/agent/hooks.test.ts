@@ -2,9 +2,11 @@
  * Helm and Argo CD hooks against a real workloads cluster (kwok completes the
  * pods of Jobs, kube-controller-manager completes the Jobs): PreSync hooks
  * complete before the main objects are applied, main objects go in their
- * sync waves, PostSync hooks come last; test hooks are never created;
- * hook-succeeded deletes the Job; a failing or hanging PreSync hook fails the
- * deployment with HookFailed and leaves the main objects unapplied.
+ * sync waves with the Sync hooks of each wave between them, PostSync hooks
+ * come last and only once the main objects are healthy; test hooks are never
+ * created; hook-succeeded deletes the Job; generateName hooks get a new name
+ * each run; a failing or hanging PreSync hook fails the deployment with
+ * HookFailed and leaves the main objects unapplied.
  * Calls the agent's reconcile step directly (no hub).
  */
 import { DeploymentOptions, type DeploymentAssignment } from '@flotilla/proto';
@@ -22,6 +24,16 @@ const job = (name: string, annotations: Record<string, string>, podSpec: Record<
   spec: {
     backoffLimit: 0,
     template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'registry.k8s.io/pause:3.10' }], ...podSpec } },
+  },
+});
+const deployment = (name: string, podSpec: Record<string, unknown> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }], ...podSpec } },
   },
 });
 /** A pod no node accepts: its Job never completes. */
@@ -64,6 +76,7 @@ describe('agent hooks (workloads cluster)', () => {
 
   const cm = (name: string) => `/api/v1/namespaces/${ns}/configmaps/${name}`;
   const jobPath = (name: string) => `/apis/batch/v1/namespaces/${ns}/jobs/${name}`;
+  const deploymentPath = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
   const rv = (obj: { metadata: { resourceVersion: string } }) => Number(obj.metadata.resourceVersion);
 
   it('runs PreSync hooks to completion, then the main objects wave by wave, then PostSync hooks', async () => {
@@ -131,4 +144,101 @@ describe('agent hooks (workloads cluster)', () => {
     const stuck = await read(kube, jobPath('stuck'));
     expect(stuck === undefined || stuck.metadata.deletionTimestamp !== undefined).toBe(true);
   }, 180_000);
+
+  it('runs a Sync hook of wave 1 after the objects of wave 0 and before those of wave 2', async () => {
+    const result = await apply(`sync-waves-${rand()}`, [
+      withAnnotations(configMap('wave-2', ns), { 'argocd.argoproj.io/sync-wave': '2' }),
+      job('sync-job', { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' }),
+      withAnnotations(configMap('sync-cm', ns), { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' }),
+      configMap('wave-0', ns),
+    ]);
+    expect(result.failure).toBeUndefined();
+    const [wave0, syncCm, syncJob, wave2] = await Promise.all([read(kube, cm('wave-0')), read(kube, cm('sync-cm')), read(kube, jobPath('sync-job')), read(kube, cm('wave-2'))]);
+    expect(syncJob.status.conditions).toContainEqual(expect.objectContaining({ type: 'Complete', status: 'True' }));
+    expect(syncJob.metadata.annotations['flotilla.dev/hook']).toBe('Sync');
+    // A ConfigMap is written once: its resourceVersion is its creation. The Job's is its completion.
+    expect(rv(wave0)).toBeLessThan(rv(syncCm));
+    expect(rv(syncCm)).toBeLessThan(rv(wave2));
+    expect(Date.parse(syncJob.metadata.creationTimestamp)).toBeGreaterThanOrEqual(Date.parse(wave0.metadata.creationTimestamp));
+    expect(rv(syncJob)).toBeLessThan(rv(wave2)); // completed before wave 2 was applied
+    expect(result.inventory.objects.map((o) => o.name).sort()).toEqual(['wave-0', 'wave-2']);
+  }, 180_000);
+
+  it('runs PostSync hooks only once the main Deployment is available', async () => {
+    const result = await apply(`post-health-${rand()}`, [deployment('web'), withAnnotations(configMap('after-web', ns), { 'argocd.argoproj.io/hook': 'PostSync' })]);
+    expect(result.failure).toBeUndefined();
+    const [web, after] = await Promise.all([read(kube, deploymentPath('web')), read(kube, cm('after-web'))]);
+    expect(web.status.conditions).toContainEqual(expect.objectContaining({ type: 'Available', status: 'True' }));
+    // The Deployment's last write (the controller's status saying it is available) came before the hook was created.
+    expect(rv(web)).toBeLessThan(rv(after));
+  }, 180_000);
+
+  it('does not run PostSync hooks when a main Deployment does not become healthy: HookFailed naming it, SyncFail hooks run', async () => {
+    const result = await apply(
+      `post-unhealthy-${rand()}`,
+      [
+        deployment('stuck-web', unschedulable),
+        withAnnotations(configMap('after-stuck', ns), { 'argocd.argoproj.io/hook': 'PostSync' }),
+        withAnnotations(configMap('stuck-failed', ns), { 'argocd.argoproj.io/hook': 'SyncFail' }),
+      ],
+      3_000,
+    );
+    expect(result.failure?.reason).toBe('HookFailed');
+    expect(result.failure?.message).toMatch(new RegExp(`PostSync hooks did not run: .* within 3 s: Deployment ${ns}/stuck-web \\(Progressing: `));
+    expect(await read(kube, cm('after-stuck'))).toBeUndefined();
+    expect(await read(kube, cm('stuck-failed'))).toBeDefined();
+    expect(result.inventory.appliedKey).toBe('');
+  }, 180_000);
+
+  it('does not apply a later wave while an earlier one is not healthy (WaveNotHealthy)', async () => {
+    const result = await apply(`wave-unhealthy-${rand()}`, [deployment('stuck-first', unschedulable), withAnnotations(configMap('second', ns), { 'argocd.argoproj.io/sync-wave': '1' })], 3_000);
+    expect(result.failure?.reason).toBe('WaveNotHealthy');
+    expect(result.failure?.message).toMatch(new RegExp(`wave 1 was not applied: objects of wave 0 did not become healthy within 3 s: Deployment ${ns}/stuck-first`));
+    expect(await read(kube, cm('second'))).toBeUndefined();
+  }, 180_000);
+
+  it('creates generateName hooks under the name the API server gives, and hook-succeeded deletes them once completed', async () => {
+    const bundle = `generated-${rand()}`;
+    const seen = new Set<string>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const jobs = await kube.request('GET', `/apis/batch/v1/namespaces/${ns}/jobs`, { query: { labelSelector: `flotilla.dev/bundle=${bundle}` } });
+        for (const j of jobs.items) seen.add(j.metadata.name);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const generated = (kind: 'Job' | 'ConfigMap', generateName: string, annotations: Record<string, string>) => {
+      const base = kind === 'Job' ? job('unused', annotations) : configMap('unused', ns);
+      return { ...base, metadata: { generateName, annotations } };
+    };
+    const result = await apply(bundle, [
+      configMap(`main-${bundle}`, ns),
+      generated('Job', 'gen-migrate-', { 'helm.sh/hook': 'post-install', 'helm.sh/hook-delete-policy': 'hook-succeeded' }),
+      generated('ConfigMap', 'gen-note-', { 'argocd.argoproj.io/hook': 'PostSync' }),
+    ]);
+    polling = false;
+    await poll;
+    expect(result.failure).toBeUndefined();
+    const created = [...seen];
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatch(/^gen-migrate-[a-z0-9]{5}$/);
+    const migrate = await read(kube, jobPath(created[0]!));
+    expect(migrate === undefined || migrate.metadata.deletionTimestamp !== undefined).toBe(true); // hook-succeeded
+    const notes = (await kube.request('GET', `/api/v1/namespaces/${ns}/configmaps`, { query: { labelSelector: `flotilla.dev/bundle=${bundle}` } })).items.filter(
+      (c: { metadata: { name: string } }) => c.metadata.name.startsWith('gen-note-'),
+    );
+    expect(notes).toHaveLength(1);
+    expect(notes[0].metadata.annotations['flotilla.dev/hook']).toBe('PostSync');
+    expect(result.inventory.objects.map((o) => o.name)).toEqual([`main-${bundle}`]);
+  }, 180_000);
+
+  it('refuses a revision with an object that is not a hook and has only generateName', async () => {
+    const revision = apply(`ungenerated-${rand()}`, [configMap('fine', ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'plain-' } }]);
+    await expect(revision).rejects.toMatchObject({
+      reason: 'ContentInvalid',
+      message: expect.stringMatching(/object #1 \(ConfigMap\) has no metadata.name \(generateName is supported on hooks only: other objects need stable names to be tracked\)$/),
+    });
+    expect(await read(kube, cm('fine'))).toBeUndefined();
+  }, 60_000);
 });

@@ -42,7 +42,7 @@ export async function harnessTools(limits?: Partial<ToolSet['limits']>): Promise
 }
 
 /** Objects in a stable order (kind, namespace, name): what is deployed does not depend on output order. */
-export function sortObjects<T extends { kind: string; metadata: { name: string; namespace?: string } }>(objects: T[]): T[] {
-  const key = (o: T) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+export function sortObjects<T extends { kind: string; metadata: { name?: string; generateName?: string; namespace?: string } }>(objects: T[]): T[] {
+  const key = (o: T) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? `${o.metadata.generateName}*`}`;
   return [...objects].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -47,7 +47,7 @@ export interface AgentConfig {
   reconnectMaxSeconds: number;
   /** FLOTILLA_REJECTED_RETRY_SECONDS: retry interval once the hub rejected the credential. Default 300. */
   rejectedRetrySeconds: number;
-  /** FLOTILLA_HOOK_TIMEOUT_SECONDS: how long one hook (Helm/Argo CD) may take to complete before it fails the deployment. Default 300. */
+  /** FLOTILLA_HOOK_TIMEOUT_SECONDS: how long one hook (Helm/Argo CD) may take to complete, and how long a sync wave or the PostSync hooks wait for objects to be healthy, before it fails the deployment. Default 300. */
   hookTimeoutSeconds: number;
 }
 

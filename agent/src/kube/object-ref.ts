@@ -1,7 +1,7 @@
 import { groupOf } from '@flotilla/core';
 
 /** Object identity is shared with the hub and the CLI (@flotilla/core). */
-export { describeRef, groupOf, refKey, refOf, type ObjectRef } from '@flotilla/core';
+export { describeRef, groupOf, isGeneratedName, refKey, refOf, type ObjectRef } from '@flotilla/core';
 
 /** Labels and annotations the agent puts on every object it applies. */
 export const BUNDLE_LABEL = 'flotilla.dev/bundle';

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { BUNDLE_LABEL, DEPLOYMENT_ANNOTATION, describeRef, isCrd, isNamespace, refKey, refOf, WAVE_ANNOTATION, type ObjectRef } from '../kube/object-ref.js';
+import { BUNDLE_LABEL, DEPLOYMENT_ANNOTATION, describeRef, isCrd, isGeneratedName, isNamespace, refKey, refOf, WAVE_ANNOTATION, type ObjectRef } from '../kube/object-ref.js';
 import { ARGO_SYNC_WAVE, intAnnotation } from './hooks/hook-annotations.js';
 import { kindRank } from './kind-order.js';
 import type { ApplyStep, Plan, PlanInput, PlannedObject, Refusal, Scope, StepKind } from './plan.types.js';
@@ -74,7 +74,8 @@ function buildSteps(planned: { scope: Scope; item: PlannedObject }[]): ApplyStep
 
 /** The object as it is applied: namespace settled, ownership label and deployment annotation added. */
 function owned(source: KubernetesObject, ref: ObjectRef, input: PlanInput): KubernetesObject {
-  const metadata = { ...source.metadata, name: ref.name };
+  // A hook named by generateName keeps it: the API server names it when it is created.
+  const metadata = isGeneratedName(ref) ? { ...source.metadata } : { ...source.metadata, name: ref.name };
   if (ref.namespace) metadata.namespace = ref.namespace;
   else delete metadata.namespace;
   metadata.labels = { ...metadata.labels, [BUNDLE_LABEL]: input.bundleName };

@@ -13,6 +13,6 @@ export interface ReconcileContext {
   /** Namespaced mode (FLOTILLA_NAMESPACES). */
   allowedNamespaces: string[] | undefined;
   logger: Logger;
-  /** How long one hook may take to complete (FLOTILLA_HOOK_TIMEOUT_SECONDS). Default 300 s. */
+  /** How long one hook may take to complete, and one wait for health (a sync wave, before PostSync) (FLOTILLA_HOOK_TIMEOUT_SECONDS). Default 300 s. */
   hookTimeoutMs?: number;
 }

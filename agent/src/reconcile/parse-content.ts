@@ -1,11 +1,13 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AgentError } from '../errors.js';
 import { describeRef, refKey, refOf, WAVE_ANNOTATION } from '../kube/object-ref.js';
+import { isHookObject } from '../plan/hooks/hook-annotations.js';
 
 /**
  * Parses a revision's content (a UTF-8 JSON array of objects) and checks
  * what the agent relies on: apiVersion, kind and metadata.name on every
- * object, integer waves, no object twice. Any problem refuses the whole
+ * object (or, on hooks only, metadata.generateName), integer waves, no
+ * object twice. Any problem refuses the whole
  * revision: bad input is never applied in part.
  */
 export function parseContent(revision: string, content: Buffer): KubernetesObject[] {
@@ -23,10 +25,10 @@ export function parseContent(revision: string, content: Buffer): KubernetesObjec
     const obj = item as KubernetesObject;
     if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) throw new AgentError('ContentInvalid', `${where} has no apiVersion`);
     if (typeof obj.kind !== 'string' || !obj.kind) throw new AgentError('ContentInvalid', `${where} (${obj.apiVersion}) has no kind`);
-    if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name) {
-      throw new AgentError('ContentInvalid', `${where} (${obj.kind}) has no metadata.name (generateName is not supported: objects need stable names to be tracked)`);
+    if (!named(obj) && !generatedHook(obj)) {
+      throw new AgentError('ContentInvalid', `${where} (${obj.kind}) has no metadata.name (generateName is supported on hooks only: other objects need stable names to be tracked)`);
     }
-    const wave = obj.metadata.annotations?.[WAVE_ANNOTATION];
+    const wave = obj.metadata?.annotations?.[WAVE_ANNOTATION];
     if (wave !== undefined && !/^-?\d{1,9}$/.test(wave)) {
       throw new AgentError('ContentInvalid', `${where} (${describeRef(refOf(obj))}): annotation ${WAVE_ANNOTATION} "${wave}" is not an integer`);
     }
@@ -35,4 +37,14 @@ export function parseContent(revision: string, content: Buffer): KubernetesObjec
     seen.add(key);
   });
   return parsed as KubernetesObject[];
+}
+
+function named(obj: KubernetesObject): boolean {
+  return typeof obj.metadata?.name === 'string' && obj.metadata.name !== '';
+}
+
+/** A hook named by the API server when it is created (gitops-engine lets hooks use generateName). */
+function generatedHook(obj: KubernetesObject): boolean {
+  const metadata = obj.metadata;
+  return metadata?.name === undefined && typeof metadata?.generateName === 'string' && metadata.generateName !== '' && isHookObject(obj);
 }

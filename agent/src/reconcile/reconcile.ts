@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DeploymentAssignment } from '@flotilla/proto';
-import { Applier } from '../apply/applier.js';
 import { emptyInventory, mergeObjects, sameObjects, type Inventory } from '../apply/inventory.js';
 import { prune } from '../apply/prune.js';
 import { AgentError, messageOf } from '../errors.js';
 import { refKey, type ObjectRef } from '../kube/object-ref.js';
-import { HookRunner } from '../apply/hooks/hook.runner.js';
-import { planRevision, type HookPlan, type RevisionPlan } from '../plan/hooks/hook-plan.js';
-import type { HookPhase } from '../plan/hooks/hook-annotations.js';
+import { planRevision, type RevisionPlan } from '../plan/hooks/hook-plan.js';
 import type { Plan, PlannedObject, Scope } from '../plan/plan.js';
 import type { ReconcileContext } from './context.js';
 import { parseContent } from './parse-content.js';
 import { ensureReleaseNamespace, releaseNamespaceKey } from './release-namespace.js';
+import { SyncPhases } from './sync-phases.js';
 
 /** What one pass over a revision produced. */
 export interface RevisionResult {
@@ -32,7 +30,8 @@ export interface RevisionResult {
 /**
  * One deployment's revision, as a straight line of named steps (Flux's
  * kustomize-controller shape): fetch content → parse → guard empty → plan →
- * apply → prune → record. A step that cannot continue throws an AgentError
+ * PreSync hooks → Sync phase (main objects and Sync hooks, wave by wave) →
+ * prune → PostSync hooks (once healthy) → record. A step that cannot continue throws an AgentError
  * with its reason (ContentFetchFailed, ContentInvalid, EmptyRevisionRefused,
  * PlanFailed); object-level failures are collected instead, so that one bad
  * object neither stops the others nor lets prune run.
@@ -45,7 +44,7 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   const content = await ctx.content.get(revision);
   const objects = parseContent(revision, content);
   guardEmpty(revision, objects.length, inventory, options?.allowEmpty ?? false);
-  const { plan, hooks } = await makePlan(ctx, assignment, objects, inventory);
+  const { plan, hooks, sync } = await makePlan(ctx, assignment, objects, inventory);
   for (const d of hooks.dropped) ctx.logger.debug('not applied', { bundle: bundleName, object: refKey(d.ref), why: d.why });
 
   const planned = plan.steps.flatMap((s) => s.objects);
@@ -73,26 +72,21 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   const namespaceError = await ensureReleaseNamespace(ctx, assignment, plan);
   if (namespaceError) return { ...result, failure: namespaceError };
 
-  const phases = new HookPhases(ctx, bundleName, hooks);
+  const phases = new SyncPhases(ctx, assignment, hooks);
   const refusedHook = hooks.refused[0];
   if (refusedHook) return { ...result, failure: new AgentError('HookFailed', `hook ${refusedHook.message}`, { retryable: refusedHook.reason === 'ApplyFailed' }) };
   // A failed PreSync hook leaves every main object as it was (Argo CD's phases).
   const preSync = await phases.run('PreSync');
   if (preSync) return { ...result, failure: preSync };
 
-  await new Applier(ctx.kube, ctx.discovery, bundleName).applySteps(plan.steps, (p, outcome) => {
-    if (!outcome.ok) objectErrors.set(p.key, outcome.error);
-  });
-  if (objectErrors.size > 0) {
-    await phases.syncFailed();
-    return result; // no prune on a failed revision: the previous objects stay
-  }
-  // Sync-phase hooks (argocd.argoproj.io/hook: Sync) run once the main objects are applied.
-  const sync = await phases.run('Sync');
-  if (sync) return { ...result, failure: sync };
+  // Main objects and Sync hooks (argocd.argoproj.io/hook: Sync), wave by wave.
+  const syncFailure = await phases.sync(sync, objectErrors);
+  if (objectErrors.size > 0) return result; // no prune on a failed revision: the previous objects stay
+  if (syncFailure) return { ...result, failure: syncFailure };
 
   const leftovers = await pruneLeftovers(ctx, bundleName, plan, options?.keepResources ?? false);
-  const postSync = leftovers.length ? undefined : await phases.run('PostSync');
+  // PostSync hooks wait until the main objects are healthy.
+  const postSync = leftovers.length ? undefined : await phases.postSync();
   const done: Inventory = {
     ...attempt,
     appliedRevision: revision,
@@ -117,37 +111,6 @@ function guardEmpty(revision: string, count: number, inventory: Inventory, allow
     `revision ${revision} has no objects while ${inventory.objects.length} are applied; nothing was changed or deleted. ` +
       'If the bundle is meant to be empty, set allowEmpty in its options (fleet.yaml: allowEmpty: true)',
   );
-}
-
-/**
- * The hook phases of one pass: a failing phase runs the SyncFail hooks
- * (once) and answers with its HookFailed error.
- */
-class HookPhases {
-  private readonly runner: HookRunner;
-  private failed = false;
-
-  constructor(
-    ctx: ReconcileContext,
-    bundleName: string,
-    private readonly hooks: HookPlan,
-  ) {
-    const timeoutMs = ctx.hookTimeoutMs;
-    this.runner = new HookRunner({ kube: ctx.kube, discovery: ctx.discovery, bundleName, logger: ctx.logger, ...(timeoutMs ? { timeoutMs } : {}) });
-  }
-
-  async run(phase: HookPhase): Promise<AgentError | undefined> {
-    const failure = await this.runner.runPhase(this.hooks.phases[phase]);
-    if (failure) await this.syncFailed();
-    return failure;
-  }
-
-  /** Runs the SyncFail hooks; their own failure does not replace the one that made them run. */
-  async syncFailed(): Promise<void> {
-    if (this.failed) return;
-    this.failed = true;
-    await this.runner.runPhase(this.hooks.phases.SyncFail);
-  }
 }
 
 async function makePlan(ctx: ReconcileContext, a: DeploymentAssignment, objects: ReturnType<typeof parseContent>, inventory: Inventory): Promise<RevisionPlan> {

@@ -1,3 +1,4 @@
+import { isHookObject } from '../hooks/hook-annotations.rules.js';
 import { groupOf, refKey, refOf } from '../objects/object-ref.identity.js';
 import { describePosition, ManifestError, type ManifestPosition } from './manifest.error.js';
 
@@ -5,7 +6,8 @@ import { describePosition, ManifestError, type ManifestPosition } from './manife
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  /** `name`, or for hooks only `generateName` (see {@link checkObject}). */
+  metadata: { name?: string; generateName?: string; namespace?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -13,7 +15,8 @@ export interface KubeObject {
  * `value` as a Kubernetes object with the fields that identify it (pure):
  * `NotAnObject` for scalars and lists, `InvalidObject` for a missing
  * apiVersion, kind or name. Objects must be identifiable to be pruned, so
- * `generateName` is refused.
+ * `generateName` is refused, except on hooks ({@link isHookObject}): they
+ * are never pruned, and each run creates a new object (Argo CD's hooks).
  */
 export function checkObject(value: unknown, where: ManifestPosition): KubeObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -28,8 +31,8 @@ export function checkObject(value: unknown, where: ManifestPosition): KubeObject
         ? 'kind is required'
         : typeof metadata !== 'object' || metadata === null
           ? 'metadata is required'
-          : typeof metadata.name !== 'string' || metadata.name === ''
-            ? 'metadata.name is required (generateName is not supported: objects must be identifiable to prune them)'
+          : (typeof metadata.name !== 'string' || metadata.name === '') && !generatedHook(o, metadata)
+            ? 'metadata.name is required (generateName is supported on hooks only: other objects must be identifiable to prune them)'
             : metadata.namespace !== undefined && typeof metadata.namespace !== 'string'
               ? 'metadata.namespace must be a string'
               : undefined;
@@ -37,9 +40,14 @@ export function checkObject(value: unknown, where: ManifestPosition): KubeObject
   return value as KubeObject;
 }
 
+/** A hook named by a non-empty `generateName` (and no name), which the API server names when it is created. */
+function generatedHook(o: Record<string, unknown>, metadata: Record<string, unknown>): boolean {
+  return metadata.name === undefined && typeof metadata.generateName === 'string' && metadata.generateName !== '' && isHookObject(o as { metadata?: { annotations?: Record<string, string> } });
+}
+
 /** `group/Kind namespace/name`: how messages name an object (the identity of `refKey`). */
 export function objectIdentity(o: KubeObject): string {
-  return `${groupOf(o.apiVersion)}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return `${groupOf(o.apiVersion)}/${o.kind} ${o.metadata.namespace ?? ''}/${refOf(o).name}`;
 }
 
 /**

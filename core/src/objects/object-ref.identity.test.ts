@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRef, groupOf, refKey, refOf } from './object-ref.identity.js';
+import { describeRef, groupOf, isGeneratedName, refKey, refOf } from './object-ref.identity.js';
 
 describe('object identity', () => {
   it('ignores the API version within a group', () => {
@@ -15,5 +15,16 @@ describe('object identity', () => {
     expect(refKey(ref)).toBe('/Namespace//shop');
     expect(describeRef(ref)).toBe('Namespace shop');
     expect(describeRef({ ...ref, kind: 'ConfigMap', namespace: 'shop', name: 'x' })).toBe('ConfigMap shop/x');
+  });
+
+  it('names an object named by generateName after its prefix, apart from named objects', () => {
+    const generated = refOf({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: 'shop', generateName: 'migrate-' } });
+    expect(generated.name).toBe('migrate-*');
+    expect(describeRef(generated)).toBe('Job shop/migrate-*');
+    expect(isGeneratedName(generated)).toBe(true);
+    expect(refKey(generated)).not.toBe(refKey(refOf({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: 'shop', name: 'migrate-' } })));
+    // A name wins over generateName, as on the API server.
+    expect(refOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', generateName: 'x-' } }).name).toBe('p');
+    expect(isGeneratedName(refOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }))).toBe(false);
   });
 });

@@ -10,7 +10,19 @@ export interface ObjectRef {
 export interface IdentifiedObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { namespace?: string; name?: string };
+  metadata?: { namespace?: string | undefined; name?: string | undefined; generateName?: string | undefined };
+}
+
+/**
+ * Marks the name {@link refOf} gives an object named by `metadata.generateName`
+ * (hooks only): the prefix and `*`, which no real name contains, so that
+ * such objects are told apart by their prefix and never taken for a named one.
+ */
+export const GENERATED_NAME_MARK = '*';
+
+/** Whether `ref` stands for an object the API server will name (`metadata.generateName`). */
+export function isGeneratedName(ref: Pick<ObjectRef, 'name'>): boolean {
+  return ref.name.endsWith(GENERATED_NAME_MARK);
 }
 
 /** API group of an apiVersion (`''` for the core group). */
@@ -19,13 +31,17 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** The reference of an object; missing fields become `''`. */
+/**
+ * The reference of an object; missing fields become `''`. An object with no
+ * name but a `generateName` is named `<generateName>*` ({@link GENERATED_NAME_MARK}).
+ */
 export function refOf(obj: IdentifiedObject): ObjectRef {
+  const generateName = obj.metadata?.generateName;
   return {
     apiVersion: obj.apiVersion ?? '',
     kind: obj.kind ?? '',
     namespace: obj.metadata?.namespace ?? '',
-    name: obj.metadata?.name ?? '',
+    name: obj.metadata?.name || (generateName ? `${generateName}${GENERATED_NAME_MARK}` : ''),
   };
 }
 

@@ -1,13 +1,14 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { sleep } from '../../connection/sleep.js';
 import { AgentError, messageOf } from '../../errors.js';
-import { isNotFound } from '../../kube/kube-api-error.js';
+import { isNotFound, KubeApiError } from '../../kube/kube-api-error.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import { BUNDLE_LABEL, describeRef } from '../../kube/object-ref.js';
+import { BUNDLE_LABEL, describeRef, FIELD_MANAGER, isGeneratedName } from '../../kube/object-ref.js';
 import type { Logger } from '../../log/logger.js';
 import type { HookWave, PlannedHook } from '../../plan/hooks/hook-plan.js';
-import { Applier } from '../applier.js';
-import { objectPath, type Discovery } from '../discovery.js';
+import type { PlannedObject } from '../../plan/plan.js';
+import { Applier, type ApplyOutcome } from '../applier.js';
+import { objectPath, type Discovery, type ResourceInfo } from '../discovery.js';
 import { hookCompletion } from './hook-completion.js';
 
 /** FLOTILLA_HOOK_TIMEOUT_SECONDS default. */
@@ -28,7 +29,9 @@ export interface HookRunnerDeps {
  * Runs the hooks of one phase, wave after wave (Argo CD's order): every hook
  * of a wave is created (after deleting the previous one for
  * BeforeHookCreation), then awaited until it completed; the next wave starts
- * when all of them succeeded. The first failure stops the phase.
+ * when all of them succeeded. The first failure stops the phase. A hook
+ * named by `generateName` is created (POST: server-side apply needs a name)
+ * and followed under the name the API server gave it.
  */
 export class HookRunner {
   private readonly timeoutMs: number;
@@ -50,31 +53,49 @@ export class HookRunner {
 
   private async runHook(hook: PlannedHook): Promise<AgentError | undefined> {
     const { ref } = hook.planned;
-    const name = `${hook.phase} hook ${describeRef(ref)}`;
+    let name = `${hook.phase} hook ${describeRef(ref)}`;
     const deadline = Date.now() + this.timeoutMs;
-    let path: string;
+    let info: ResourceInfo;
     try {
-      const info = await this.deps.discovery.lookup(ref.apiVersion, ref.kind);
-      if (!info) return new AgentError('HookFailed', `${name}: the API server has no kind ${ref.kind} in ${ref.apiVersion}`, { retryable: true });
-      path = objectPath(ref, info);
-      if (hook.deletePolicies.includes('BeforeHookCreation')) await this.deleteAndWait(path, deadline);
+      const found = await this.deps.discovery.lookup(ref.apiVersion, ref.kind);
+      if (!found) return new AgentError('HookFailed', `${name}: the API server has no kind ${ref.kind} in ${ref.apiVersion}`, { retryable: true });
+      info = found;
+      // The plan leaves BeforeHookCreation out for generateName hooks: each run is a new object.
+      if (hook.deletePolicies.includes('BeforeHookCreation')) await this.deleteAndWait(objectPath(ref, info), deadline);
     } catch (error) {
       if (error instanceof AgentError) return new AgentError('HookFailed', `${name}: ${error.message}`);
       return new AgentError('HookFailed', `${name}: cannot replace the previous hook: ${messageOf(error)}`, { cause: error, retryable: true });
     }
-    const applied = await new Applier(this.deps.kube, this.deps.discovery, this.deps.bundleName).applyObject(hook.planned);
+    const applied = isGeneratedName(ref) ? await this.create(hook.planned, info) : await new Applier(this.deps.kube, this.deps.discovery, this.deps.bundleName).applyObject(hook.planned);
     if (!applied.ok) return new AgentError('HookFailed', `${name} could not be created: ${applied.error.message}`, { cause: applied.error, retryable: applied.error.retryable });
-    this.deps.logger.info('hook created', { hook: describeRef(ref), phase: hook.phase, wave: hook.wave });
+    const created = { ...ref, name: applied.live.metadata?.name || ref.name };
+    name = `${hook.phase} hook ${describeRef(created)}`;
+    const path = objectPath(created, info);
+    this.deps.logger.info('hook created', { hook: describeRef(created), phase: hook.phase, wave: hook.wave });
 
     const outcome = await this.await(path, applied.live, deadline);
     const succeeded = outcome.state === 'succeeded';
     if (hook.deletePolicies.includes(succeeded ? 'HookSucceeded' : 'HookFailed')) {
       await this.deps.kube.request('DELETE', path, { body: { propagationPolicy: 'Background' } }).catch((error: unknown) => {
-        if (!isNotFound(error)) this.deps.logger.warn('hook not deleted', { hook: describeRef(ref), error: messageOf(error) });
+        if (!isNotFound(error)) this.deps.logger.warn('hook not deleted', { hook: describeRef(created), error: messageOf(error) });
       });
     }
     if (succeeded) return undefined;
     return new AgentError('HookFailed', `${name} ${outcome.state === 'timeout' ? `timed out after ${Math.round(this.timeoutMs / 1000)} s` : 'failed'}: ${outcome.message}`);
+  }
+
+  /** Creates a hook named by generateName (POST to its collection); the API server names it. */
+  private async create(planned: PlannedObject, info: ResourceInfo): Promise<ApplyOutcome> {
+    try {
+      const live = await this.deps.kube.request<KubernetesObject>('POST', objectPath({ ...planned.ref, name: '' }, info), {
+        query: { fieldManager: FIELD_MANAGER },
+        body: planned.object,
+      });
+      return { ok: true, live };
+    } catch (error) {
+      const retryable = error instanceof KubeApiError ? error.retryable : true;
+      return { ok: false, error: new AgentError('ApplyFailed', `${describeRef(planned.ref)}: ${messageOf(error)}`, { cause: error, retryable }) };
+    }
   }
 
   /** Reads the hook until it completed, failed or its deadline passed. */

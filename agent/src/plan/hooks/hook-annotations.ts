@@ -1,92 +1,19 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
-
-/** Annotations read to classify hooks (Argo CD's and Helm's). */
-export const ARGO_HOOK = 'argocd.argoproj.io/hook';
-export const ARGO_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
-export const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-export const HELM_HOOK = 'helm.sh/hook';
-export const HELM_WEIGHT = 'helm.sh/hook-weight';
-export const HELM_DELETE_POLICY = 'helm.sh/hook-delete-policy';
-/** Set by the agent on every hook it creates: the phase it ran in. */
-export const HOOK_PHASE_ANNOTATION = 'flotilla.dev/hook';
-
-/** The phases a hook runs in (Argo CD's names). */
-export type HookPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
-export const HOOK_PHASES: readonly HookPhase[] = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
-
-/** Argo CD's delete policies; Helm's are mapped onto them. */
-export type DeletePolicy = 'BeforeHookCreation' | 'HookSucceeded' | 'HookFailed';
-
-const HELM_PHASES: Record<string, HookPhase> = {
-  'pre-install': 'PreSync',
-  'pre-upgrade': 'PreSync',
-  'post-install': 'PostSync',
-  'post-upgrade': 'PostSync',
-};
-const HELM_POLICIES: Record<string, DeletePolicy> = {
-  'before-hook-creation': 'BeforeHookCreation',
-  'hook-succeeded': 'HookSucceeded',
-  'hook-failed': 'HookFailed',
-};
-const ARGO_POLICIES = new Set<string>(['BeforeHookCreation', 'HookSucceeded', 'HookFailed']);
-
-/**
- * What an object of a revision is to the agent:
- * - `main`: applied, inventoried and pruned like any object (also `helm.sh/hook: crd-install`,
- *   which Helm 3 only kept for compatibility and Argo CD applies as a plain object);
- * - `hook`: run in its phases around the main apply, never inventoried;
- * - `dropped`: never applied (`argocd.argoproj.io/hook: Skip`; Helm hooks with no phase Argo CD
- *   maps: test, test-success, test-failure, pre/post-delete, pre/post-rollback).
- */
-export type ObjectRole =
-  | { role: 'main' }
-  | { role: 'hook'; phases: HookPhase[]; deletePolicies: DeletePolicy[] }
-  | { role: 'dropped'; why: string };
-
-/** Comma-separated annotation values, trimmed (gitops-engine's GetAnnotationCSVs). */
-function csv(obj: KubernetesObject, key: string): string[] | undefined {
-  const value = obj.metadata?.annotations?.[key];
-  if (value === undefined) return undefined;
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
-/**
- * Classifies one object as gitops-engine's `hook.IsHook`/`hook.Types`/`hook.Skip` do: an
- * `argocd.argoproj.io/hook` annotation wins over `helm.sh/hook` (Helm's is then ignored entirely).
- */
-export function classify(obj: KubernetesObject): ObjectRole {
-  const argo = csv(obj, ARGO_HOOK);
-  if (argo !== undefined) {
-    const known = argo.filter((t) => (HOOK_PHASES as readonly string[]).includes(t) || t === 'Skip');
-    // Only "Skip" (alone) skips; Argo CD also ignores Skip next to a real phase.
-    if (known.length === 1 && known[0] === 'Skip') return { role: 'dropped', why: `${ARGO_HOOK}: Skip` };
-    return { role: 'hook', phases: unique(known.filter((t): t is HookPhase => t !== 'Skip')), deletePolicies: deletePolicies(obj) };
-  }
-  const helm = csv(obj, HELM_HOOK);
-  if (helm === undefined || obj.metadata?.annotations?.[HELM_HOOK] === 'crd-install') return { role: 'main' };
-  const phases = unique(helm.map((t) => HELM_PHASES[t]).filter((p): p is HookPhase => p !== undefined));
-  if (phases.length === 0) return { role: 'dropped', why: `${HELM_HOOK}: ${helm.join(',')} has no phase in a sync (Argo CD ignores it too)` };
-  return { role: 'hook', phases, deletePolicies: deletePolicies(obj) };
-}
-
-/** Argo's and Helm's delete policies together; BeforeHookCreation when neither names one. */
-export function deletePolicies(obj: KubernetesObject): DeletePolicy[] {
-  const argo = (csv(obj, ARGO_DELETE_POLICY) ?? []).filter((p): p is DeletePolicy => ARGO_POLICIES.has(p));
-  const helm = (csv(obj, HELM_DELETE_POLICY) ?? []).map((p) => HELM_POLICIES[p]).filter((p): p is DeletePolicy => p !== undefined);
-  const all = unique([...argo, ...helm]);
-  return all.length ? all : ['BeforeHookCreation'];
-}
-
-/** Wave of a hook: `argocd.argoproj.io/sync-wave`, else `helm.sh/hook-weight`, else 0 (gitops-engine `syncwaves.Wave`; non-integers ignored). */
-export function hookWave(obj: KubernetesObject): number {
-  return intAnnotation(obj, ARGO_SYNC_WAVE) ?? intAnnotation(obj, HELM_WEIGHT) ?? 0;
-}
-
-export function intAnnotation(obj: KubernetesObject, key: string): number | undefined {
-  const value = obj.metadata?.annotations?.[key]?.trim();
-  return value !== undefined && /^[-+]?\d{1,9}$/.test(value) ? Number.parseInt(value, 10) : undefined;
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
-}
+/** Hook classification is shared with the manifest rules of the hub and the renderer (@flotilla/core). */
+export {
+  ARGO_DELETE_POLICY,
+  ARGO_HOOK,
+  ARGO_SYNC_WAVE,
+  classify,
+  deletePolicies,
+  HELM_DELETE_POLICY,
+  HELM_HOOK,
+  HELM_WEIGHT,
+  HOOK_PHASE_ANNOTATION,
+  HOOK_PHASES,
+  hookWave,
+  intAnnotation,
+  isHookObject,
+  type DeletePolicy,
+  type HookPhase,
+  type ObjectRole,
+} from '@flotilla/core';

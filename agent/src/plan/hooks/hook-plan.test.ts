@@ -1,12 +1,14 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { hooksOf, planRevision } from './hook-plan.js';
+import { hooksOf, planRevision, type SyncWave } from './hook-plan.js';
 
 const NAMESPACED = new Set(['ConfigMap', 'Job', 'Pod', 'Deployment', 'Service']);
-const scopeOf = (_: string, kind: string) => (NAMESPACED.has(kind) ? ('Namespaced' as const) : undefined);
+const CLUSTER = new Set(['Namespace', 'ClusterRole', 'CustomResourceDefinition']);
+const scopeOf = (_: string, kind: string) => (NAMESPACED.has(kind) ? ('Namespaced' as const) : CLUSTER.has(kind) ? ('Cluster' as const) : undefined);
 
 function obj(kind: string, name: string, annotations: Record<string, string> = {}): KubernetesObject {
-  const apiVersion = kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : 'v1';
+  const apiVersion =
+    kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : kind === 'ClusterRole' ? 'rbac.authorization.k8s.io/v1' : kind === 'CustomResourceDefinition' ? 'apiextensions.k8s.io/v1' : 'v1';
   return { apiVersion, kind, metadata: { name, annotations } };
 }
 
@@ -67,5 +69,57 @@ describe('planRevision', () => {
       obj('ConfigMap', 'plain'),
     ]);
     expect(p.plan.steps.map((s) => `${s.wave}: ${s.objects.map((o) => o.ref.name).join(',')}`)).toEqual(['0: plain', '1: both', '2: argo-late']);
+  });
+
+  it('plans a hook named by generateName without a name, and without BeforeHookCreation (each run is a new object)', () => {
+    const generated = { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', annotations: { 'helm.sh/hook': 'pre-install' } } };
+    const p = plan([generated, obj('Job', 'named', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' })]);
+    const [first, named] = hooksOf(p.hooks, 'PreSync');
+    expect(first?.planned.ref).toMatchObject({ name: 'migrate-*', namespace: 'shop' });
+    expect(first?.planned.object.metadata).toMatchObject({ generateName: 'migrate-', namespace: 'shop' });
+    expect(first?.planned.object.metadata?.name).toBeUndefined();
+    expect(first?.deletePolicies).toEqual([]);
+    expect(named?.deletePolicies).toEqual(['BeforeHookCreation', 'HookSucceeded']);
+    const withPolicy = plan([{ ...generated, metadata: { ...generated.metadata, annotations: { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'hook-succeeded' } } }]);
+    expect(hooksOf(withPolicy.hooks, 'PreSync')[0]?.deletePolicies).toEqual(['HookSucceeded']);
+  });
+});
+
+describe('the Sync phase in waves (gitops-engine: main objects and Sync hooks share the waves)', () => {
+  const show = (waves: SyncWave[]) =>
+    waves.map((w) => {
+      const objects = w.steps.flatMap((s) => s.objects.map((o) => o.ref.name));
+      const hooks = w.hooks.map((h) => `hook:${h.planned.ref.name}`);
+      return `${w.wave}${w.waitForHealth ? ' (wait)' : ''}: ${[...objects, ...hooks].join(',')}`;
+    });
+
+  it('runs a Sync hook of wave 1 after the objects of wave 0 and before those of wave 2; every wave but the last waits for health', () => {
+    const p = plan([
+      obj('ConfigMap', 'late', { 'argocd.argoproj.io/sync-wave': '2' }),
+      obj('Job', 'between', { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' }),
+      obj('Deployment', 'early'),
+      obj('Job', 'with-early', { 'argocd.argoproj.io/hook': 'Sync' }),
+      obj('Job', 'after', { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/sync-wave': '1' }),
+    ]);
+    expect(show(p.sync)).toEqual(['0 (wait): early,hook:with-early', '1 (wait): hook:between', '2: late']);
+  });
+
+  it('keeps CRDs and Namespaces ahead of every wave, hooks of a lower wave included', () => {
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' }, spec: {} };
+    const p = plan([
+      obj('ConfigMap', 'cfg'),
+      obj('Namespace', 'extra'),
+      crd,
+      obj('ClusterRole', 'reader', { 'flotilla.dev/wave': '-1' }),
+      obj('Job', 'first', { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-2' }),
+    ]);
+    expect(show(p.sync)).toEqual(['-2 (wait): gadgets.example.com,extra,hook:first', '-1 (wait): reader', '0: cfg']);
+    expect(p.sync[0]?.steps.map((s) => s.kind)).toEqual(['crds', 'namespaces']);
+  });
+
+  it('is one wave without waiting when nothing is waved, and empty for an empty revision', () => {
+    expect(show(plan([obj('ConfigMap', 'a'), obj('Namespace', 'ns'), obj('Job', 'pre', { 'helm.sh/hook': 'pre-install' })]).sync)).toEqual(['0: ns,a']);
+    expect(show(plan([obj('Namespace', 'ns')]).sync)).toEqual(['0: ns']);
+    expect(plan([]).sync).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { describeRef, refOf, type ObjectRef } from '../../kube/object-ref.js';
+import { describeRef, isGeneratedName, refOf, type ObjectRef } from '../../kube/object-ref.js';
 import { kindRank } from '../kind-order.js';
 import { planApply } from '../plan.js';
-import type { Plan, PlanInput, PlannedObject, Refusal } from '../plan.types.js';
+import type { ApplyStep, Plan, PlanInput, PlannedObject, Refusal } from '../plan.types.js';
 import { classify, HOOK_PHASE_ANNOTATION, HOOK_PHASES, hookWave, type DeletePolicy, type HookPhase } from './hook-annotations.js';
 
 /** One hook to run in one phase: the object as it is applied, its wave and delete policies. */
@@ -29,10 +29,27 @@ export interface HookPlan {
   dropped: { ref: ObjectRef; why: string }[];
 }
 
-/** A revision planned: the main objects (as {@link planApply} plans them) and its hooks. */
+/**
+ * One wave of the Sync phase, which holds the main objects and the Sync hooks
+ * (Argo CD's Sync phase): the wave's objects are applied, then its hooks run;
+ * the next wave starts once they completed and, with `waitForHealth`, the
+ * wave's objects are healthy.
+ */
+export interface SyncWave {
+  wave: number;
+  /** The wave's steps of main objects, in apply order (CRDs and Namespaces lead the first wave). */
+  steps: ApplyStep[];
+  /** The wave's Sync hooks (may be empty), in run order. */
+  hooks: PlannedHook[];
+  /** A later wave follows: it waits until this wave's objects are healthy (Argo CD's multi-step sync). */
+  waitForHealth: boolean;
+}
+
+/** A revision planned: the main objects (as {@link planApply} plans them), its hooks, and its Sync phase cut into waves. */
 export interface RevisionPlan {
   plan: Plan;
   hooks: HookPlan;
+  sync: SyncWave[];
 }
 
 /**
@@ -61,8 +78,10 @@ export function planRevision(input: PlanInput): RevisionPlan {
     refused.push(...single.refused);
     const planned = single.steps[0]?.objects[0];
     if (!planned) continue;
+    // A hook named by generateName is a new object every run: there is no previous run to delete.
+    const deletePolicies = isGeneratedName(planned.ref) ? source.deletePolicies.filter((p) => p !== 'BeforeHookCreation') : source.deletePolicies;
     for (const phase of source.phases) {
-      const hook: PlannedHook = { planned: withPhase(planned, phase), phase, wave: hookWave(source.obj), deletePolicies: source.deletePolicies };
+      const hook: PlannedHook = { planned: withPhase(planned, phase), phase, wave: hookWave(source.obj), deletePolicies };
       let wave = phases[phase].find((w) => w.wave === hook.wave);
       if (!wave) phases[phase].push((wave = { phase, wave: hook.wave, hooks: [] }));
       wave.hooks.push(hook);
@@ -72,7 +91,32 @@ export function planRevision(input: PlanInput): RevisionPlan {
     phases[phase].sort((a, b) => a.wave - b.wave);
     for (const wave of phases[phase]) wave.hooks.sort((a, b) => kindRank(a.planned.ref.kind) - kindRank(b.planned.ref.kind) || describeRef(a.planned.ref).localeCompare(describeRef(b.planned.ref)));
   }
-  return { plan, hooks: { phases, refused, dropped } };
+  return { plan, hooks: { phases, refused, dropped }, sync: syncWaves(plan.steps, phases.Sync) };
+}
+
+/**
+ * The Sync phase cut into waves (pure): the main objects' steps and the Sync
+ * hooks of each wave number, lower first. CRD and Namespace steps stay
+ * ahead of everything (as {@link planApply} orders them), at the head of the
+ * first wave. Every wave but the last waits for health before the next.
+ */
+export function syncWaves(steps: ApplyStep[], syncHooks: HookWave[]): SyncWave[] {
+  const byWave = new Map<number, SyncWave>();
+  const waveNumbered = (wave: number) => {
+    let found = byWave.get(wave);
+    if (!found) byWave.set(wave, (found = { wave, steps: [], hooks: [], waitForHealth: false }));
+    return found;
+  };
+  const structural = steps.filter((s) => s.kind === 'crds' || s.kind === 'namespaces');
+  for (const step of steps) if (!structural.includes(step)) waveNumbered(step.wave).steps.push(step);
+  for (const hookWave of syncHooks) waveNumbered(hookWave.wave).hooks.push(...hookWave.hooks);
+  const waves = [...byWave.values()].sort((a, b) => a.wave - b.wave);
+  if (structural.length) {
+    if (waves.length === 0) waves.push({ wave: 0, steps: [], hooks: [], waitForHealth: false });
+    waves[0]!.steps.unshift(...structural);
+  }
+  waves.forEach((w, i) => (w.waitForHealth = i < waves.length - 1));
+  return waves;
 }
 
 /** The hook as applied in `phase`: marked with the phase it ran in (for people reading the cluster). */

@@ -1,8 +1,7 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { classify, deletePolicies, hookWave } from './hook-annotations.js';
+import { classify, deletePolicies, hookWave, isHookObject, type AnnotatedObject } from './hook-annotations.rules.js';
 
-const withAnnotations = (annotations: Record<string, string>): KubernetesObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', annotations } });
+const withAnnotations = (annotations: Record<string, string>): AnnotatedObject => ({ metadata: { annotations } });
 
 describe('classify (gitops-engine hook.IsHook / hook.Types)', () => {
   it('maps Helm install and upgrade hooks onto PreSync and PostSync', () => {
@@ -21,7 +20,7 @@ describe('classify (gitops-engine hook.IsHook / hook.Types)', () => {
   it('applies crd-install objects and objects without hook annotations as main objects', () => {
     expect(classify(withAnnotations({ 'helm.sh/hook': 'crd-install' }))).toEqual({ role: 'main' });
     expect(classify(withAnnotations({}))).toEqual({ role: 'main' });
-    expect(classify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).toEqual({ role: 'main' });
+    expect(classify({ metadata: {} })).toEqual({ role: 'main' });
   });
 
   it('reads Argo CD hooks, whose annotation wins over Helm’s', () => {
@@ -57,5 +56,23 @@ describe('hookWave (gitops-engine syncwaves.Wave)', () => {
     expect(hookWave(withAnnotations({ 'helm.sh/hook-weight': '5' }))).toBe(5);
     expect(hookWave(withAnnotations({ 'argocd.argoproj.io/sync-wave': 'x', 'helm.sh/hook-weight': '3' }))).toBe(3);
     expect(hookWave(withAnnotations({}))).toBe(0);
+  });
+});
+
+describe('isHookObject (who may use metadata.generateName)', () => {
+  it('is true for hooks with a phase', () => {
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'post-install' }))).toBe(true);
+    expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Sync' }))).toBe(true);
+    expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'SyncFail', 'helm.sh/hook': 'test' }))).toBe(true);
+  });
+
+  it('is false for main objects, dropped hooks and hook annotations without a phase', () => {
+    expect(isHookObject({ metadata: {} })).toBe(false);
+    expect(isHookObject({})).toBe(false);
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'crd-install' }))).toBe(false);
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'test' }))).toBe(false);
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'pre-delete' }))).toBe(false);
+    expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Skip' }))).toBe(false);
+    expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Bogus' }))).toBe(false);
   });
 });
