@@ -5,7 +5,7 @@ import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
-import { appendEvents, type FleetEventInput } from '../platform/events/fleet-event-log.js';
+import { eventRows, type FleetEventInput } from '../platform/events/fleet-event-log.js';
 import { storedReport, type StoredReport } from './stored-report.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { countsOf, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
@@ -58,17 +58,19 @@ export class DeploymentStatusService {
    */
   async record(clusterId: string, reports: ProtoStatus[]): Promise<{ accepted: number; changed: number }> {
     if (reports.length === 0) return { accepted: 0, changed: 0 };
-    const current = await this.prisma.deployment.findMany({
-      where: { clusterId, id: { in: reports.map((r) => r.deploymentId).filter(isUuid) } },
-      select: { id: true, desiredRevision: true, reportHash: true, state: true, bundle: { select: { name: true, gitRepo: { select: { name: true } } } }, cluster: { select: { name: true } } },
-    });
+    const current = await this.prisma.$queryRaw<ReportedRow[]>`
+      SELECT d.id::text AS id, d.desired_revision AS "desiredRevision", d.report_hash AS "reportHash", d.state::text AS state,
+             b.name AS bundle, coalesce(g.name, '') AS "gitRepo", c.name AS cluster
+      FROM deployments d JOIN bundles b ON b.id = d.bundle_id JOIN clusters c ON c.id = d.cluster_id
+      LEFT JOIN git_repos g ON g.id = b.git_repo_id
+      WHERE d.cluster_id = ${clusterId}::uuid AND d.id = ANY(${reports.map((r) => r.deploymentId).filter(isUuid)}::uuid[])`;
     const known = new Map(current.map((d) => [d.id, d]));
     const rows = reports.flatMap((r) => {
       const row = known.get(r.deploymentId);
       // Not deployed yet (the rollout has not reached this cluster): the agent cannot know it.
       if (!row?.desiredRevision) return [];
       const stored = storedReport(row.desiredRevision, r);
-      return [{ id: r.deploymentId, desired: row.desiredRevision as string, stored, changed: stored.hash !== row.reportHash }];
+      return [{ id: r.deploymentId, desired: row.desiredRevision, stored, changed: stored.hash !== row.reportHash }];
     });
     const changed = rows.filter((r) => r.changed);
     this.metrics.statusWrites.inc({ result: 'unchanged' }, rows.length - changed.length);
@@ -77,10 +79,11 @@ export class DeploymentStatusService {
     const col = <K extends keyof StoredReport>(k: K) => changed.map((r) => r.stored[k]);
     // The desired revision is part of the WHERE: a report judged against a
     // revision that changed meanwhile is not stored (the agent reports again).
-    // A change of state is an event (in the same transaction as the row).
+    // A change of state is an event, inserted by the same statement for the
+    // rows the UPDATE wrote: one round trip, atomic, no transaction to hold.
     const events = changed.flatMap((r) => stateEvents(known.get(r.id)!, r.stored));
-    await this.prisma.$transaction(async (tx) => {
-      const written = await tx.$queryRaw<{ id: string }[]>`
+    await this.prisma.$queryRaw`
+      WITH written AS (
         UPDATE deployments AS d SET
           applied_revision = v.applied, state = v.state::"DeploymentState", reason = v.reason, message = v.message,
           resources = v.resources::jsonb, report_hash = v.hash, reported_at = now(), updated_at = now()
@@ -88,10 +91,14 @@ export class DeploymentStatusService {
                     ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
           AS v(id, desired, applied, state, reason, message, resources, hash)
         WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired
-        RETURNING d.id::text`;
-      const ids = new Set(written.map((w) => w.id));
-      await appendEvents(tx, events.filter((e) => ids.has(e.deploymentId)).map((e) => e.event));
-    });
+        RETURNING d.id::text AS id),
+      logged AS (
+        INSERT INTO fleet_events (kind, bundle, cluster, git_repo, severity, message, data)
+        SELECT e.kind, e.bundle, e.cluster, e.git_repo, e.severity, e.message, e.data
+        FROM ${eventRows(events.map((e) => e.event), events.map((e) => e.deploymentId))}
+        WHERE e.ref IN (SELECT id FROM written)
+        RETURNING 1)
+      SELECT (SELECT count(*)::int FROM written) AS written, (SELECT count(*)::int FROM logged) AS logged`;
     return { accepted: rows.length, changed: changed.length };
   }
 
@@ -177,14 +184,25 @@ function isUuid(s: string): boolean {
 }
 
 /** The events a stored report makes: a state change, plus ErrApplied and drift as their own kinds. */
+/** A deployment of the reporting cluster as record() reads it. */
+interface ReportedRow {
+  id: string;
+  desiredRevision: string | null;
+  reportHash: string;
+  state: DeploymentState;
+  bundle: string;
+  gitRepo: string;
+  cluster: string;
+}
+
 function stateEvents(
-  before: { id: string; state: DeploymentState; bundle: { name: string; gitRepo: { name: string } | null }; cluster: { name: string } },
+  before: ReportedRow,
   after: StoredReport,
 ): { deploymentId: string; event: FleetEventInput }[] {
   if (before.state === after.state) return [];
-  const base = { bundle: before.bundle.name, cluster: before.cluster.name, gitRepo: before.bundle.gitRepo?.name ?? '' };
+  const base = { bundle: before.bundle, cluster: before.cluster, gitRepo: before.gitRepo };
   const data = { deploymentId: before.id, from: before.state, to: after.state, revision: after.appliedRevision, reason: after.reason };
-  const where = `${before.bundle.name} on ${before.cluster.name}`;
+  const where = `${before.bundle} on ${before.cluster}`;
   const out: FleetEventInput[] = [{ ...base, kind: 'deployment.state', message: `${where}: ${before.state} → ${after.state}${after.message ? `: ${after.message}` : ''}`, data }];
   if (after.state === 'ErrApplied') out.push({ ...base, kind: 'deployment.errApplied', severity: 'error', message: `${where} failed to apply: ${after.message || after.reason}`, data });
   if (after.state === 'Modified') out.push({ ...base, kind: 'drift.detected', severity: 'warning', message: `${where} drifted from Git${after.message ? `: ${after.message}` : ''}`, data });

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 
 /** A Prisma client or interactive transaction. */
 type Db = Pick<PrismaClient, '$executeRaw'>;
@@ -44,10 +44,20 @@ export interface FleetEventInput {
  */
 export async function appendEvents(db: Db, events: readonly FleetEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  const col = <K extends keyof FleetEventInput>(k: K, fallback: string) => events.map((e) => (e[k] as string | undefined) ?? fallback);
   await db.$executeRaw`
     INSERT INTO fleet_events (kind, bundle, cluster, git_repo, severity, message, data)
-    SELECT * FROM unnest(${col('kind', '')}::text[], ${col('bundle', '')}::text[], ${col('cluster', '')}::text[],
-                         ${col('gitRepo', '')}::text[], ${col('severity', 'info')}::text[], ${col('message', '')}::text[],
-                         ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[])`;
+    SELECT kind, bundle, cluster, git_repo, severity, message, data FROM ${eventRows(events)}`;
+}
+
+/**
+ * The events as rows `e(kind, bundle, cluster, git_repo, severity, message, data, ref)` for an INSERT … SELECT;
+ * `ref` is the caller's key of each event (e.g. the deployment it is about), to join it with what a statement
+ * wrote (status reports insert the events of the rows their UPDATE changed, in the same statement).
+ */
+export function eventRows(events: readonly FleetEventInput[], refs: readonly string[] = []): Prisma.Sql {
+  const col = <K extends keyof FleetEventInput>(k: K, fallback: string) => events.map((e) => (e[k] as string | undefined) ?? fallback);
+  return Prisma.sql`unnest(${col('kind', '')}::text[], ${col('bundle', '')}::text[], ${col('cluster', '')}::text[],
+                           ${col('gitRepo', '')}::text[], ${col('severity', 'info')}::text[], ${col('message', '')}::text[],
+                           ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map((_, i) => refs[i] ?? '')}::text[])
+           AS e(kind, bundle, cluster, git_repo, severity, message, data, ref)`;
 }
