@@ -64,6 +64,7 @@ interface Counters {
   xacts: number;
   rows: number;
   deploymentRows: number;
+  tables: Map<string, number>;
   /** Deployment statuses the hub wrote / found unchanged (its own counter: exact, unlike pg_stat's lagging flush). */
   statusWritten: number;
   statusUnchanged: number;
@@ -72,6 +73,13 @@ interface Counters {
   fetchedBytes: number;
 }
 let polls = 0;
+/** Rows inserted, updated or deleted per table (pg_stat_user_tables), to see where a phase's writes went. */
+async function tableWrites(hub: TestHub): Promise<Map<string, number>> {
+  polls++;
+  const rows = await query<{ t: string; n: string }>(hub.database.url, `SELECT relname AS t, (n_tup_ins + n_tup_upd + n_tup_del)::text AS n FROM pg_stat_user_tables`);
+  return new Map(rows.map((r) => [r.t, Number(r.n)]));
+}
+
 async function pgStats(hub: TestHub): Promise<{ xacts: number; rows: number; deploymentRows: number }> {
   polls++;
   const [row] = await query<{ x: string; r: string; d: string }>(
@@ -106,6 +114,7 @@ async function counters(hub: TestHub, pid: number): Promise<Counters> {
   // pg_stat_database is updated by backends at transaction end, with a short delay: give it a moment.
   await new Promise((r) => setTimeout(r, 600));
   const pg = await pgStats(hub);
+  const tables = await tableWrites(hub);
   const w = await workerTotals();
   const metrics = (await hub.api('GET', '/metrics')).body as string;
   const counter = (result: string) => Number(new RegExp(`^flotilla_status_reports_total\\{result="${result}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
@@ -119,6 +128,7 @@ async function counters(hub: TestHub, pid: number): Promise<Counters> {
     wchar: wchar(pid),
     redis: redisCommands(),
     ...pg,
+    tables,
     statusWritten: counter('written'),
     statusUnchanged: counter('unchanged'),
     fetches: sum(w, 'fetches'),
@@ -185,6 +195,8 @@ interface Phase {
   xacts: number;
   rows: number;
   deploymentRows: number;
+  /** The tables most written to, with their row counts. */
+  topTables: [string, number][];
   statusWritten: number;
   statusUnchanged: number;
   redis: number;
@@ -217,6 +229,11 @@ function measured(name: string, deployments: number, seconds: number, peakRssKiB
     xacts: after.xacts - before.xacts,
     rows: after.rows - before.rows,
     deploymentRows: after.deploymentRows - before.deploymentRows,
+    topTables: [...after.tables]
+      .map(([t, n]): [string, number] => [t, n - (before.tables.get(t) ?? 0)])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6),
     statusWritten: after.statusWritten - before.statusWritten,
     statusUnchanged: after.statusUnchanged - before.statusUnchanged,
     redis: after.redis - before.redis,
@@ -273,6 +290,10 @@ function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
       const own = p.cpuSeconds + p.workerCpuSeconds + p.pgCpuSeconds + p.redisCpuSeconds;
       return `| ${p.name} | ${f(p.seconds, 2)} | ${f(p.cpuSeconds)} | ${f(p.workerCpuSeconds)} | ${f(p.pgCpuSeconds)} | ${f(p.redisCpuSeconds)} | ${f(p.machineCpuSeconds - own)} | ${f(own / cpus().length, 2)} | ${p.fetchCalls.toLocaleString('en-US')} |`;
     }),
+    '',
+    'PostgreSQL rows written per table (inserted + updated + deleted; the largest six):',
+    '',
+    ...phases.map((p) => `- ${p.name}: ${p.topTables.map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}`),
     '',
     `Goal (issue 8): ≤ ${GOAL_SECONDS} s for the ${(N * B).toLocaleString('en-US')} deployments of phase 1 on one hub process; the anchor is Rancher Fleet's own scale tests, ≈ 30–85 deployments per second.`,
     'PG counts come from pg_stat_database / pg_stat_user_tables, which an idle pooled backend flushes only every ~10 s: a few rows may land in the next phase. The status columns are the hub\'s own exact counter.',
