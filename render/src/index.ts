@@ -26,6 +26,7 @@ export * from './naming/bundle-name.rules.js';
 export * from './discovery/bundle-limits.js';
 export * from './discovery/fleetignore.rules.js';
 export * from './discovery/bundle-dir.loader.js';
+export { memoryFs, type BundleFs } from './discovery/bundle-fs.js';
 export * from './discovery/discover-bundles.js';
 export * from './charts/chart-fetch.js';
 export { pickVersion, parseRepoIndex, toNodeRange, type IndexChartVersion, type RepoIndex } from './charts/repo-index.js';

@@ -1,6 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { MAX_SOURCE_BYTES } from './bundle-source.codec.js';
@@ -16,7 +14,7 @@ export interface ArchiveFile {
 /**
  * Reads a gzipped tar of a bundle directory into memory, refusing what could
  * escape or exhaust the hub: links, devices, absolute or `..` paths, more than
- * ARCHIVE_LIMITS. Directories are implied by file paths. Nothing touches disk.
+ * ARCHIVE_LIMITS. Directories are implied by file paths. Nothing touches disk (the files are read as a bundle directory through render's memoryFs).
  */
 export async function readArchive(archive: Buffer, field = 'directory.archive'): Promise<ArchiveFile[]> {
   const files: ArchiveFile[] = [];
@@ -68,17 +66,6 @@ export async function readArchive(archive: Buffer, field = 'directory.archive'):
   if (files.length === 0) fail('the archive holds no files');
   if (failure) throw failure;
   return files;
-}
-
-/** Writes archive files into a new scratch directory (for the same discovery code the CLI runs on a checkout). */
-export async function writeScratchDir(files: ArchiveFile[]): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'flotilla-bundle-'));
-  for (const f of files) {
-    const target = join(dir, f.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.content);
-  }
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** `a/./b` → `a/b`; absolute paths, `..` escapes and empty names → undefined. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComparePatchInput } from '@flotilla/core';
-import { isRenderError, loadBundleDir, type BundleDependency, type BundleSource, type RolloutStrategy } from '@flotilla/render';
+import { isRenderError, loadBundleDir, memoryFs, type BundleDependency, type BundleSource, type RolloutStrategy } from '@flotilla/render';
 import { Prisma } from '../generated/prisma/client.js';
 import { ClusterEventBus } from '../platform/events/cluster-events.bus.js';
 import { raiseGenerationsOfBundle } from '../delivery/desired-generation.js';
@@ -11,7 +11,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { assertValidTargets, type BundleTarget } from '../target/bundle-target.js';
-import { readArchive, writeScratchDir } from './bundle-archive.js';
+import { readArchive } from './bundle-archive.js';
 import { bundleContent } from './bundle-content.js';
 import { validateObjects } from './bundle-input.js';
 import { ManifestParserPool } from './manifest-parser.pool.js';
@@ -211,17 +211,14 @@ function notFound(name: string): DomainError {
   return new DomainError('BundleNotFound', `bundle "${name}" not found`);
 }
 
-/** Reads an uploaded bundle directory as the CLI reads a checkout (same discovery code); bad input → 400. */
+/** Reads an uploaded bundle directory as the CLI reads a checkout (same discovery code, from memory); bad input → 400. */
 async function readSource(name: string, archive: string): Promise<BundleSource> {
   const files = await readArchive(Buffer.from(archive, 'base64'));
-  const scratch = await writeScratchDir(files);
   try {
-    return await loadBundleDir(scratch.dir, { name });
+    return await loadBundleDir('/', { name, fs: memoryFs(files) });
   } catch (error) {
     if (isRenderError(error)) throw new DomainError('InvalidBundleSource', error.message, { field: 'directory.archive', cause: error });
     throw error;
-  } finally {
-    await scratch.remove();
   }
 }
 

@@ -1,9 +1,8 @@
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { BundleFile } from '../bundle/bundle-source.types.js';
 import { RenderError } from '../render.error.js';
 import type { BundleLimits } from './bundle-limits.js';
+import { diskFs, type BundleDirEntry, type BundleFs } from './bundle-fs.js';
 import { findFleetYaml } from './fleet-yaml.locate.js';
 import { isFleetIgnored, parseFleetIgnore } from './fleetignore.rules.js';
 
@@ -13,6 +12,8 @@ export interface WalkOptions {
   displayPrefix: string;
   /** Paths relative to the bundle left out: its fleet.yaml, a driven-scan options file. */
   skipPaths: ReadonlySet<string>;
+  /** Default: the disk. */
+  fs?: BundleFs;
 }
 
 /**
@@ -24,22 +25,24 @@ export interface WalkOptions {
  * followed); one resolving outside fails with InvalidBundle, as Fleet refuses it ("target escapes bundle directory").
  */
 export async function walkBundleFiles(dir: string, options: WalkOptions): Promise<BundleFile[]> {
-  const state = { options, realRoot: await realpath(dir), files: [] as BundleFile[], total: 0 };
+  const fs = options.fs ?? diskFs;
+  const state = { options, fs, realRoot: await fs.realpath(dir), files: [] as BundleFile[], total: 0 };
   await walk(state, dir, '', []);
   return state.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 interface WalkState {
   options: WalkOptions;
+  fs: BundleFs;
   realRoot: string;
   files: BundleFile[];
   total: number;
 }
 
 async function walk(state: WalkState, absDir: string, relDir: string, inherited: readonly string[]): Promise<void> {
-  const ignoreText = await readFile(join(absDir, '.fleetignore'), 'utf8').catch(() => '');
+  const ignoreText = await state.fs.readFile(join(absDir, '.fleetignore')).then((b) => b.toString('utf8'), () => '');
   const patterns = [...inherited, ...parseFleetIgnore(ignoreText)];
-  const entries = await readdir(absDir, { withFileTypes: true });
+  const entries = await state.fs.readdir(absDir);
   for (const entry of entries) {
     const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
     const abs = join(absDir, entry.name);
@@ -47,7 +50,7 @@ async function walk(state: WalkState, absDir: string, relDir: string, inherited:
     if (state.options.skipPaths.has(rel)) continue;
     if (isFleetIgnored(entry.name, entry.isDirectory(), patterns)) continue;
     if (entry.isDirectory()) {
-      if (await findFleetYaml(abs)) continue;
+      if (await findFleetYaml(abs, state.fs)) continue;
       await walk(state, abs, rel, patterns);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
       await addFile(state, entry, abs, rel);
@@ -55,10 +58,10 @@ async function walk(state: WalkState, absDir: string, relDir: string, inherited:
   }
 }
 
-async function addFile(state: WalkState, entry: Dirent, abs: string, rel: string): Promise<void> {
+async function addFile(state: WalkState, entry: BundleDirEntry, abs: string, rel: string): Promise<void> {
   const file = displayPath(state.options.displayPrefix, rel);
   if (entry.isSymbolicLink()) {
-    const target = await realpath(abs).catch((cause: unknown) => {
+    const target = await state.fs.realpath(abs).catch((cause: unknown) => {
       throw new RenderError('InvalidBundle', 'symlink cannot be resolved', { file }, { cause });
     });
     const inside = relative(state.realRoot, target);
@@ -66,8 +69,8 @@ async function addFile(state: WalkState, entry: Dirent, abs: string, rel: string
       throw new RenderError('InvalidBundle', 'symlink target escapes the bundle directory', { file });
     }
   }
-  const info = await stat(abs);
-  if (!info.isFile()) return;
+  const info = await state.fs.stat(abs);
+  if (!info?.isFile()) return;
   const { limits } = state.options;
   if (state.files.length + 1 > limits.maxFiles) {
     throw new RenderError('OutputTooLarge', `bundle has more than ${limits.maxFiles} files`, { file });
@@ -80,7 +83,7 @@ async function addFile(state: WalkState, entry: Dirent, abs: string, rel: string
   if (state.total + info.size > limits.maxTotalBytes) {
     throw new RenderError('OutputTooLarge', `bundle passes the ${limits.maxTotalBytes}-byte total limit`, { file });
   }
-  const content = await readFile(abs);
+  const content = await state.fs.readFile(abs);
   state.total += content.length;
   state.files.push({ path: rel, content });
 }
