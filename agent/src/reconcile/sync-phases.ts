@@ -68,7 +68,9 @@ export class SyncPhases {
       const unhealthy = await this.health.wait(applied);
       if (unhealthy.length > 0) {
         const message = `wave ${next.wave} was not applied: objects of wave ${wave.wave} did not become healthy within ${this.seconds()} s: ${describeUnhealthy(unhealthy)}`;
-        return this.failing(new AgentError('WaveNotHealthy', message));
+        // Not healthy yet is not a verdict (a slow image pull, a cluster short of nodes): retried with backoff,
+        // which applies the revision again (its hooks included, as an Argo CD retry does).
+        return this.failing(new AgentError('WaveNotHealthy', message, { retryable: true }));
       }
     }
     return undefined;

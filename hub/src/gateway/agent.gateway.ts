@@ -87,35 +87,33 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     getBundleContents: (call) => void this.getBundleContents(call),
   };
 
-  private async getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
-    let principal: ClusterPrincipal | undefined;
-    try {
-      principal = await this.auth.authenticate(call.metadata);
-      const known = this.sessions
-        .forCluster(principal.clusterId)
-        .map((s) => s.assignedRevisionSize(call.request.revision))
-        .find((size) => size !== undefined);
-      await this.content.send(principal, call, known);
-      this.metrics.agentCalls.inc({ method: 'GetBundleContent', result: 'ok' });
-    } catch (error) {
-      if (error instanceof DomainError && error.reason === 'TooManyStreams') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'limit' });
-      if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`GetBundleContent of cluster ${principal?.clusterId} dropped: ${error.message}`);
-      call.emit('error', this.rejected('GetBundleContent', error));
-    }
+  private getBundleContent(call: ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>): Promise<void> {
+    return this.contentCall('GetBundleContent', call, (principal, sizeOf) => this.content.send(principal, call, sizeOf(call.request.revision)));
   }
 
-  private async getBundleContents(call: ServerWritableStream<GetBundleContentsRequest, GetBundleContentsResponse>): Promise<void> {
+  private getBundleContents(call: ServerWritableStream<GetBundleContentsRequest, GetBundleContentsResponse>): Promise<void> {
+    return this.contentCall('GetBundleContents', call, (principal, sizeOf) => this.content.sendMany(principal, call, sizeOf));
+  }
+
+  /**
+   * A content call: authenticated, then served with what the cluster's open streams on this replica know of the
+   * sizes of its assigned revisions (a revision assigned moments ago needs no database check).
+   */
+  private async contentCall(
+    method: 'GetBundleContent' | 'GetBundleContents',
+    call: ServerWritableStream<unknown, unknown>,
+    send: (principal: ClusterPrincipal, sizeOf: (revision: string) => number | undefined) => Promise<void>,
+  ): Promise<void> {
     let principal: ClusterPrincipal | undefined;
     try {
       principal = await this.auth.authenticate(call.metadata);
       const sessions = this.sessions.forCluster(principal.clusterId);
-      const known = (revision: string) => sessions.map((s) => s.assignedRevisionSize(revision)).find((size) => size !== undefined);
-      await this.content.sendMany(principal, call, known);
-      this.metrics.agentCalls.inc({ method: 'GetBundleContents', result: 'ok' });
+      await send(principal, (revision) => sessions.map((s) => s.assignedRevisionSize(revision)).find((size) => size !== undefined));
+      this.metrics.agentCalls.inc({ method, result: 'ok' });
     } catch (error) {
       if (error instanceof DomainError && error.reason === 'TooManyStreams') this.metrics.streamsDropped.inc({ stream: 'GetBundleContent', reason: 'limit' });
-      if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`GetBundleContents of cluster ${principal?.clusterId} dropped: ${error.message}`);
-      call.emit('error', this.rejected('GetBundleContents', error));
+      if (error instanceof DomainError && error.reason === 'StreamStalled') this.logger.warn(`${method} of cluster ${principal?.clusterId} dropped: ${error.message}`);
+      call.emit('error', this.rejected(method, error));
     }
   }
 

@@ -64,7 +64,8 @@ function chartNameOf(text: string): string | undefined {
   }
 }
 
-function readText(file: string): string | undefined {
+/** A file's text, or undefined when it cannot be read. */
+export function readText(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {

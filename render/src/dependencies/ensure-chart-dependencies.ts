@@ -24,7 +24,7 @@ import {
   type DeclaredDependency,
   type DependencySource,
 } from './chart-dependencies.rules.js';
-import { readChartsDirFiles, vendoredChartNames, writeChartsDirFiles } from './charts-dir.js';
+import { readChartsDirFiles, readText, vendoredChartNames, writeChartsDirFiles } from './charts-dir.js';
 import { dependencyCacheKey, treeDigest } from './dependency-cache.key.js';
 import { readCachedDependencies, writeCachedDependencies } from './dependency-cache.js';
 import { helmDependencyUpdate } from './helm-dependency-update.js';
@@ -48,9 +48,9 @@ export type ChartDependenciesOutcome = 'none' | 'vendored' | 'cached' | 'fetched
 
 /** The chart's declared dependencies and those `charts/` lacks (read only); undefined without a Chart.yaml. */
 export async function readChartDependencies(chartDir: string, maxArchiveBytes: number): Promise<(ChartDependencies & { missing: DeclaredDependency[] }) | undefined> {
-  const chartYaml = readOptional(path.join(chartDir, 'Chart.yaml'));
+  const chartYaml = readText(path.join(chartDir, 'Chart.yaml'));
   if (chartYaml === undefined) return undefined;
-  const declared = declaredDependencies(chartYaml, readOptional(path.join(chartDir, 'requirements.yaml')));
+  const declared = declaredDependencies(chartYaml, readText(path.join(chartDir, 'requirements.yaml')));
   if (declared.dependencies.length === 0) return { ...declared, missing: [] };
   return { ...declared, missing: missingDependencies(declared.dependencies, await vendoredChartNames(chartDir, maxArchiveBytes)) };
 }
@@ -119,7 +119,7 @@ function checkedSource(dep: DeclaredDependency, chartName: string, req: ChartDep
 function lockDigests(chartDir: string): Record<string, string> {
   const locks: Record<string, string> = {};
   for (const name of ['Chart.lock', 'requirements.lock']) {
-    const text = readOptional(path.join(chartDir, name));
+    const text = readText(path.join(chartDir, name));
     if (text !== undefined) locks[name] = sha256Hex(text);
   }
   return locks;
@@ -137,12 +137,4 @@ function readTreeFiles(dir: string): Map<string, Buffer> {
   };
   walk('');
   return files;
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
