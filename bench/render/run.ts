@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const rss = { all: await idleRss('api,gateway,render', tools), front: await idleRss('api,gateway', tools), render: await idleRss('render', tools) };
 
   // HUB_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the hub process.
-  const profile = process.env.HUB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HUB_NODE_OPTIONS } : {};
+  const profile: Record<string, string> = process.env.HUB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HUB_NODE_OPTIONS } : {};
   const hub = await startHub({ env: { FLOTILLA_HELM: helm, FLOTILLA_KUSTOMIZE: kustomize, FLOTILLA_RENDER_CONCURRENCY: String(CONCURRENCY), ...profile } });
   try {
     const pid = findHubPid();
