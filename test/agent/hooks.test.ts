@@ -61,7 +61,7 @@ describe('agent hooks (workloads cluster)', () => {
     await cluster?.stop();
   });
 
-  async function apply(bundleName: string, objects: unknown[], hookTimeoutMs = 90_000) {
+  async function apply(bundleName: string, objects: unknown[], hookTimeoutMs = 90_000, options: Partial<DeploymentOptions> = {}) {
     const ctx = agentContext(kube, agentNs, { hookTimeoutMs });
     const revision = await storeRevision(ctx.store, objects);
     const assignment: DeploymentAssignment = {
@@ -69,7 +69,7 @@ describe('agent hooks (workloads cluster)', () => {
       bundleName,
       revision,
       contentSize: 0,
-      options: DeploymentOptions.fromPartial({ defaultNamespace: ns }),
+      options: DeploymentOptions.fromPartial({ defaultNamespace: ns, ...options }),
     };
     return reconcileRevision(ctx, assignment);
   }
@@ -195,6 +195,40 @@ describe('agent hooks (workloads cluster)', () => {
     expect(result.failure?.reason).toBe('WaveNotHealthy');
     expect(result.failure?.message).toMatch(new RegExp(`wave 1 was not applied: objects of wave 0 did not become healthy within 3 s: Deployment ${ns}/stuck-first`));
     expect(await read(kube, cm('second'))).toBeUndefined();
+  }, 180_000);
+
+  it('leaves fleet.yaml ignore.conditions out of the health waits: an ignored Ready=False lets the next wave go', async () => {
+    // A custom resource whose kind has no status subresource: the status in the manifest is what the API server
+    // stores, so its Ready=False condition is real cluster state, read back by the agent's health checks.
+    const withCustomResource = (group: string) => [
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `gadgets.${group}` },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      },
+      { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'WaitingForQuota' }] } },
+      withAnnotations(configMap(`after-${group.split('.')[0]}`, ns), { 'argocd.argoproj.io/sync-wave': '1' }),
+    ];
+    const held = `held${rand()}.example.com`;
+    const blocked = await apply(`ignore-none-${rand()}`, withCustomResource(held), 3_000);
+    expect(blocked.failure?.reason).toBe('WaveNotHealthy');
+    expect(blocked.failure?.message).toContain(`Gadget ${ns}/g`);
+    expect(await read(kube, cm(`after-${held.split('.')[0]}`))).toBeUndefined();
+
+    const ignored = `ignored${rand()}.example.com`;
+    const passed = await apply(`ignore-ready-${rand()}`, withCustomResource(ignored), 3_000, { ignoreConditions: [{ fields: { type: 'Ready', status: 'False' } }] });
+    expect(passed.failure).toBeUndefined();
+    expect([...passed.objectErrors.values()]).toEqual([]);
+    expect(await read(kube, cm(`after-${ignored.split('.')[0]}`))).toBeDefined();
+    // The condition is still on the live object: it is left out of health only.
+    const live = await kube.request<{ status: { conditions: { type: string }[] } }>('GET', `/apis/${ignored}/v1/namespaces/${ns}/gadgets/g`);
+    expect(live.status.conditions.map((c) => c.type)).toEqual(['Ready']);
   }, 180_000);
 
   it('creates generateName hooks under the name the API server gives, and hook-succeeded deletes them once completed', async () => {

@@ -65,11 +65,16 @@ describe('webhooks', () => {
       await makeEvents(bundle);
       // Once the rollout completed, the bundle makes no more events.
       await eventually(async () => expect((await hub.api('GET', `/api/v1/bundles/${bundle}/rollout`)).body.rollout.state).toBe('Completed'));
-      const expected = (await hub.api('GET', `/api/v1/events/history?bundle=${bundle}&kind=rollout.*`)).body.items as { id: string; kind: string }[];
-      expect(expected.map((e) => e.kind)).toEqual(expect.arrayContaining(['rollout.started', 'rollout.paused', 'rollout.resumed', 'rollout.completed']));
-
-      await eventually(() => expect(rx.answered.filter((s) => s === 204)).toHaveLength(expected.length), { timeoutMs: 30_000 });
+      // The history shows events once the sequencer has ordered them, a moment after they committed: wait until
+      // every event of the bundle is there (completed is the last one) and delivered, then compare with it.
+      const history = async () => (await hub.api('GET', `/api/v1/events/history?bundle=${bundle}&kind=rollout.*`)).body.items as { id: string; kind: string }[];
+      await eventually(async () => {
+        const events = await history();
+        expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['rollout.started', 'rollout.paused', 'rollout.resumed', 'rollout.completed']));
+        expect(rx.answered.filter((s) => s === 204)).toHaveLength(events.length);
+      }, { timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, 1000)); // nothing more may arrive
+      const expected = await history();
       const ok = rx.received.filter((_, i) => rx.answered[i] === 204);
       expect(ok).toHaveLength(expected.length);
       for (const r of rx.received) {
