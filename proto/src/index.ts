@@ -11,4 +11,4 @@ export {
   RegistrationServiceService,
   type RegistrationServiceServer,
 } from './gen/flotilla/v1/registration.js';
-export { CREDENTIAL_METADATA_KEY, REASON_METADATA_KEY, bearer } from './metadata.js';
+export { CREDENTIAL_METADATA_KEY, MAX_CONTENTS_PER_CALL, REASON_METADATA_KEY, bearer } from './metadata.js';

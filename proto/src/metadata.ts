@@ -11,3 +11,6 @@ export function bearer(credential: string): string {
  * of a failed call (e.g. `TokenExpired`); `details` is the human text.
  */
 export const REASON_METADATA_KEY = 'flotilla-reason';
+
+/** Most revisions one GetBundleContents call may ask for (the hub refuses more; the agent's batches stay under it). */
+export const MAX_CONTENTS_PER_CALL = 64;

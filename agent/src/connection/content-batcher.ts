@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
+import { MAX_CONTENTS_PER_CALL } from '@flotilla/proto';
 
 /** Most revisions in one GetBundleContents call (the hub's bound). */
-export const MAX_BATCH = 64;
+export const MAX_BATCH = MAX_CONTENTS_PER_CALL;
 /** How long a fetch waits for others to join its call. */
 export const BATCH_WINDOW_MS = 5;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { GetBundleContentRequest, GetBundleContentResponse, GetBundleContentsRequest, GetBundleContentsResponse } from '@flotilla/proto';
+import { MAX_CONTENTS_PER_CALL, type GetBundleContentRequest, type GetBundleContentResponse, type GetBundleContentsRequest, type GetBundleContentsResponse } from '@flotilla/proto';
 import { isRevision } from '@flotilla/core';
 import { PrismaService } from '../database/prisma.service.js';
 import { HUB_CONFIG } from '../platform/config/config.module.js';
@@ -15,9 +15,6 @@ import { PerClusterLimiter } from './streams/per-cluster.limiter.js';
 
 /** Chunk size: well under gRPC's default 4 MiB message limit on the agent side. */
 export const CONTENT_CHUNK_BYTES = 1024 * 1024;
-
-/** Most revisions one GetBundleContents call may ask for. */
-export const MAX_CONTENTS_PER_CALL = 64;
 
 type ContentMessage = GetBundleContentResponse & GetBundleContentsResponse;
 type ContentCall = ServerWritableStream<GetBundleContentRequest, GetBundleContentResponse>;
