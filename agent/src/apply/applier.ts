@@ -110,7 +110,8 @@ export class Applier {
   }
 }
 
-function failed(ref: ObjectRef, error: unknown): ApplyOutcome {
+/** The outcome of a request about `ref` that failed: ApplyFailed, retryable as the API server's answer says. */
+export function failed(ref: ObjectRef, error: unknown): ApplyOutcome {
   const retryable = error instanceof KubeApiError ? error.retryable : true;
   return fail('ApplyFailed', `${describeRef(ref)}: ${messageOf(error)}`, retryable, error);
 }

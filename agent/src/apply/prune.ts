@@ -1,6 +1,6 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { messageOf } from '../errors.js';
 import { isNotFound } from '../kube/kube-api-error.js';
+import { getIfExists } from '../kube/get-if-exists.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { BUNDLE_LABEL, describeRef, type ObjectRef } from '../kube/object-ref.js';
 import { objectPath, type Discovery } from './discovery.js';
@@ -28,10 +28,7 @@ export async function prune(kube: KubeClient, discovery: Discovery, bundleName: 
         continue;
       }
       const path = objectPath(ref, info);
-      const live = await kube.request<KubernetesObject>('GET', path).catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
+      const live = await getIfExists(kube, path);
       if (live && live.metadata?.labels?.[BUNDLE_LABEL] === bundleName) {
         await kube.request('DELETE', path, { body: { propagationPolicy: 'Background' } }).catch((error: unknown) => {
           if (!isNotFound(error)) throw error;

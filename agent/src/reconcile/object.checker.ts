@@ -5,7 +5,7 @@ import { objectPath } from '../apply/discovery.js';
 import type { DryRunApplier } from '../drift/index.js';
 import { messageOf } from '../errors.js';
 import { assessHealth, withoutIgnoredConditions } from '../health/index.js';
-import { isNotFound } from '../kube/kube-api-error.js';
+import { getIfExists } from '../kube/get-if-exists.js';
 import { describeRef } from '../kube/object-ref.js';
 import type { Logger } from '../log/logger.js';
 import type { PlannedObject } from '../plan/plan.js';
@@ -91,11 +91,6 @@ export class ObjectChecker {
     const { kube, discovery } = this.deps.ctx;
     const info = await discovery.lookup(planned.ref.apiVersion, planned.ref.kind).catch(() => undefined);
     if (!info) return undefined;
-    try {
-      return await kube.request<KubernetesObject>('GET', objectPath(planned.ref, info));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return getIfExists(kube, objectPath(planned.ref, info));
   }
 }

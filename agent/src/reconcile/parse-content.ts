@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AgentError } from '../errors.js';
 import { describeRef, refKey, refOf, WAVE_ANNOTATION } from '../kube/object-ref.js';
-import { isHookObject } from '../plan/hooks/hook-annotations.js';
+import { isGeneratedHook } from '../plan/hooks/hook-annotations.js';
 
 /**
  * Parses a revision's content (a UTF-8 JSON array of objects) and checks
@@ -25,7 +25,7 @@ export function parseContent(revision: string, content: Buffer): KubernetesObjec
     const obj = item as KubernetesObject;
     if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) throw new AgentError('ContentInvalid', `${where} has no apiVersion`);
     if (typeof obj.kind !== 'string' || !obj.kind) throw new AgentError('ContentInvalid', `${where} (${obj.apiVersion}) has no kind`);
-    if (!named(obj) && !generatedHook(obj)) {
+    if (!named(obj) && !isGeneratedHook(obj)) {
       throw new AgentError('ContentInvalid', `${where} (${obj.kind}) has no metadata.name (generateName is supported on hooks only: other objects need stable names to be tracked)`);
     }
     const wave = obj.metadata?.annotations?.[WAVE_ANNOTATION];
@@ -41,10 +41,4 @@ export function parseContent(revision: string, content: Buffer): KubernetesObjec
 
 function named(obj: KubernetesObject): boolean {
   return typeof obj.metadata?.name === 'string' && obj.metadata.name !== '';
-}
-
-/** A hook named by the API server when it is created (gitops-engine lets hooks use generateName). */
-function generatedHook(obj: KubernetesObject): boolean {
-  const metadata = obj.metadata;
-  return metadata?.name === undefined && typeof metadata?.generateName === 'string' && metadata.generateName !== '' && isHookObject(obj);
 }

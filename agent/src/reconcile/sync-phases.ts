@@ -63,7 +63,7 @@ export class SyncPhases {
       const hookFailure = await this.syncHooks(wave);
       if (hookFailure) return hookFailure;
       const next = waves[i + 1];
-      if (!wave.waitForHealth || !next) continue;
+      if (!next) continue; // the last wave is not waited for
       this.ctx.logger.debug('waiting for health', { bundle: this.assignment.bundleName, wave: wave.wave, objects: applied.length });
       const unhealthy = await this.health.wait(applied);
       if (unhealthy.length > 0) {

@@ -111,3 +111,12 @@ export function isHookObject(obj: AnnotatedObject): boolean {
   const role = classify(obj);
   return role.role === 'hook' && role.phases.length > 0;
 }
+
+/**
+ * A hook named by a non-empty `metadata.generateName` and no name: the API server names it when it is created
+ * (Argo CD lets hooks do this; every other object needs a stable name to be tracked and pruned).
+ */
+export function isGeneratedHook(obj: AnnotatedObject & { metadata?: { name?: unknown; generateName?: unknown } | undefined }): boolean {
+  const metadata = obj.metadata;
+  return metadata?.name === undefined && typeof metadata?.generateName === 'string' && metadata.generateName !== '' && isHookObject(obj);
+}

@@ -1,4 +1,4 @@
-import { isHookObject } from '../hooks/hook-annotations.rules.js';
+import { isGeneratedHook } from '../hooks/hook-annotations.rules.js';
 import { groupOf, refKey, refOf } from '../objects/object-ref.identity.js';
 import { describePosition, ManifestError, type ManifestPosition } from './manifest.error.js';
 
@@ -15,7 +15,7 @@ export interface KubeObject {
  * `value` as a Kubernetes object with the fields that identify it (pure):
  * `NotAnObject` for scalars and lists, `InvalidObject` for a missing
  * apiVersion, kind or name. Objects must be identifiable to be pruned, so
- * `generateName` is refused, except on hooks ({@link isHookObject}): they
+ * `generateName` is refused, except on hooks ({@link isGeneratedHook}): they
  * are never pruned, and each run creates a new object (Argo CD's hooks).
  */
 export function checkObject(value: unknown, where: ManifestPosition): KubeObject {
@@ -31,18 +31,13 @@ export function checkObject(value: unknown, where: ManifestPosition): KubeObject
         ? 'kind is required'
         : typeof metadata !== 'object' || metadata === null
           ? 'metadata is required'
-          : (typeof metadata.name !== 'string' || metadata.name === '') && !generatedHook(o, metadata)
+          : (typeof metadata.name !== 'string' || metadata.name === '') && !isGeneratedHook(o as Parameters<typeof isGeneratedHook>[0])
             ? 'metadata.name is required (generateName is supported on hooks only: other objects must be identifiable to prune them)'
             : metadata.namespace !== undefined && typeof metadata.namespace !== 'string'
               ? 'metadata.namespace must be a string'
               : undefined;
   if (problem) throw new ManifestError('InvalidObject', where, problem);
   return value as KubeObject;
-}
-
-/** A hook named by a non-empty `generateName` (and no name), which the API server names when it is created. */
-function generatedHook(o: Record<string, unknown>, metadata: Record<string, unknown>): boolean {
-  return metadata.name === undefined && typeof metadata.generateName === 'string' && metadata.generateName !== '' && isHookObject(o as { metadata?: { annotations?: Record<string, string> } });
 }
 
 /** `group/Kind namespace/name`: how messages name an object (the identity of `refKey`). */

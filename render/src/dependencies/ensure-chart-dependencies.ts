@@ -55,8 +55,9 @@ export async function readChartDependencies(chartDir: string, maxArchiveBytes: n
   return { ...declared, missing: missingDependencies(declared.dependencies, await vendoredChartNames(chartDir, maxArchiveBytes)) };
 }
 
-export async function ensureChartDependencies(req: ChartDependenciesRequest): Promise<ChartDependenciesOutcome> {
-  const read = await readChartDependencies(req.chartDir, req.tools.limits.maxOutputBytes);
+/** @param known what {@link readChartDependencies} already read of this chart directory (not read again). */
+export async function ensureChartDependencies(req: ChartDependenciesRequest, known?: Awaited<ReturnType<typeof readChartDependencies>>): Promise<ChartDependenciesOutcome> {
+  const read = known ?? (await readChartDependencies(req.chartDir, req.tools.limits.maxOutputBytes));
   if (!read || read.dependencies.length === 0) return 'none';
   const { chartName, dependencies, missing } = read;
   if (missing.length === 0) return 'vendored';

@@ -70,7 +70,9 @@ async function addFile(state: WalkState, entry: BundleDirEntry, abs: string, rel
     }
   }
   const info = await state.fs.stat(abs);
-  if (!info?.isFile()) return;
+  // Listed but gone or unreadable: never render the bundle without it.
+  if (!info) throw new RenderError('InvalidBundle', 'file cannot be read', { file });
+  if (!info.isFile()) return;
   const { limits } = state.options;
   if (state.files.length + 1 > limits.maxFiles) {
     throw new RenderError('OutputTooLarge', `bundle has more than ${limits.maxFiles} files`, { file });

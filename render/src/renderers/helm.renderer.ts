@@ -60,7 +60,7 @@ async function locateChart(input: RenderInput, paths: ReadonlySet<string>): Prom
     if (!needs?.missing.length) return { chartPath: fetched.path, chartInBundle: '' };
     // The fetched chart is shared in the cache: its dependencies go into a copy in this render's tree.
     const copy = await scratchCopy(fetched, input.workDir);
-    await ensureChartDependencies({ chartDir: copy, rootDir: copy, place, ...dependencies });
+    await ensureChartDependencies({ chartDir: copy, rootDir: copy, place, ...dependencies }, needs);
     return { chartPath: copy, chartInBundle: '' };
   }
   const dir = chartDir(input.options);

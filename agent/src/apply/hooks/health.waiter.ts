@@ -3,7 +3,7 @@ import type { IgnoredCondition } from '@flotilla/proto';
 import { sleep } from '../../connection/sleep.js';
 import { messageOf } from '../../errors.js';
 import type { HealthResult } from '../../health/index.js';
-import { isNotFound } from '../../kube/kube-api-error.js';
+import { getIfExists } from '../../kube/get-if-exists.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { mapLimit } from '../../kube/map-limit.js';
 import type { PlannedObject } from '../../plan/plan.js';
@@ -63,11 +63,7 @@ export class HealthWaiter {
     try {
       const info = await this.deps.discovery.lookup(planned.ref.apiVersion, planned.ref.kind);
       if (!info) return { status: 'Unknown', message: `the API server has no kind ${planned.ref.kind} in ${planned.ref.apiVersion}` };
-      const live = await this.deps.kube.request<KubernetesObject>('GET', objectPath(planned.ref, info)).catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      });
-      return gateHealth(live, this.deps.ignoredConditions);
+      return gateHealth(await getIfExists(this.deps.kube, objectPath(planned.ref, info)), this.deps.ignoredConditions);
     } catch (error) {
       return { status: 'Unknown', message: `cannot read it: ${messageOf(error)}` };
     }

@@ -1,13 +1,13 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { sleep } from '../../connection/sleep.js';
 import { AgentError, messageOf } from '../../errors.js';
-import { isNotFound, KubeApiError } from '../../kube/kube-api-error.js';
+import { isNotFound } from '../../kube/kube-api-error.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import { BUNDLE_LABEL, describeRef, FIELD_MANAGER, isGeneratedName } from '../../kube/object-ref.js';
 import type { Logger } from '../../log/logger.js';
 import type { HookWave, PlannedHook } from '../../plan/hooks/hook-plan.js';
 import type { PlannedObject } from '../../plan/plan.js';
-import { Applier, type ApplyOutcome } from '../applier.js';
+import { Applier, failed, type ApplyOutcome } from '../applier.js';
 import { objectPath, type Discovery, type ResourceInfo } from '../discovery.js';
 import { hookCompletion } from './hook-completion.js';
 
@@ -93,8 +93,7 @@ export class HookRunner {
       });
       return { ok: true, live };
     } catch (error) {
-      const retryable = error instanceof KubeApiError ? error.retryable : true;
-      return { ok: false, error: new AgentError('ApplyFailed', `${describeRef(planned.ref)}: ${messageOf(error)}`, { cause: error, retryable }) };
+      return failed(planned.ref, error);
     }
   }
 

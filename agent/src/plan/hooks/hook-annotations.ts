@@ -12,6 +12,7 @@ export {
   HOOK_PHASES,
   hookWave,
   intAnnotation,
+  isGeneratedHook,
   isHookObject,
   type DeletePolicy,
   type HookPhase,

@@ -32,8 +32,8 @@ export interface HookPlan {
 /**
  * One wave of the Sync phase, which holds the main objects and the Sync hooks
  * (Argo CD's Sync phase): the wave's objects are applied, then its hooks run;
- * the next wave starts once they completed and, with `waitForHealth`, the
- * wave's objects are healthy.
+ * the next wave starts once they completed and the wave's objects are healthy
+ * (Argo CD's multi-step sync; the last wave is not waited for).
  */
 export interface SyncWave {
   wave: number;
@@ -41,8 +41,6 @@ export interface SyncWave {
   steps: ApplyStep[];
   /** The wave's Sync hooks (may be empty), in run order. */
   hooks: PlannedHook[];
-  /** A later wave follows: it waits until this wave's objects are healthy (Argo CD's multi-step sync). */
-  waitForHealth: boolean;
 }
 
 /** A revision planned: the main objects (as {@link planApply} plans them), its hooks, and its Sync phase cut into waves. */
@@ -98,13 +96,13 @@ export function planRevision(input: PlanInput): RevisionPlan {
  * The Sync phase cut into waves (pure): the main objects' steps and the Sync
  * hooks of each wave number, lower first. CRD and Namespace steps stay
  * ahead of everything (as {@link planApply} orders them), at the head of the
- * first wave. Every wave but the last waits for health before the next.
+ * first wave.
  */
 export function syncWaves(steps: ApplyStep[], syncHooks: HookWave[]): SyncWave[] {
   const byWave = new Map<number, SyncWave>();
   const waveNumbered = (wave: number) => {
     let found = byWave.get(wave);
-    if (!found) byWave.set(wave, (found = { wave, steps: [], hooks: [], waitForHealth: false }));
+    if (!found) byWave.set(wave, (found = { wave, steps: [], hooks: [] }));
     return found;
   };
   const structural = steps.filter((s) => s.kind === 'crds' || s.kind === 'namespaces');
@@ -112,10 +110,9 @@ export function syncWaves(steps: ApplyStep[], syncHooks: HookWave[]): SyncWave[]
   for (const hookWave of syncHooks) waveNumbered(hookWave.wave).hooks.push(...hookWave.hooks);
   const waves = [...byWave.values()].sort((a, b) => a.wave - b.wave);
   if (structural.length) {
-    if (waves.length === 0) waves.push({ wave: 0, steps: [], hooks: [], waitForHealth: false });
+    if (waves.length === 0) waves.push({ wave: 0, steps: [], hooks: [] });
     waves[0]!.steps.unshift(...structural);
   }
-  waves.forEach((w, i) => (w.waitForHealth = i < waves.length - 1));
   return waves;
 }
 
