@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.js';
+import { wakeSignals } from '../platform/schedule/wake-signal.js';
 
 type Db = Pick<Prisma.TransactionClient, '$executeRaw'>;
 
@@ -31,10 +32,12 @@ export async function requestBundleSetEvaluation(db: Db, input: BundleSetInput):
         UPDATE bundle_sets SET evaluation_requested_at = now(), pending_full = true
         WHERE generators::text LIKE '%"clusters"%'`;
     }
+    wakeSignals.bundleSetEvaluations.notify();
     return;
   }
   await db.$executeRaw`
     UPDATE bundle_sets SET evaluation_requested_at = now(), pending_full = true
     WHERE strpos(generators::text || template::text, ${JSON.stringify(input.gitRepo)}) > 0
        OR strpos(template->>'gitRepo', '{{') > 0`;
+  wakeSignals.bundleSetEvaluations.notify();
 }

@@ -2,12 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Response } from 'express';
 import { PrismaService } from '../database/prisma.service.js';
 import { TickLoop } from '../platform/schedule/tick-loop.js';
+import { wakeSignals } from '../platform/schedule/wake-signal.js';
 import type { EventFilter } from './event-filter.js';
 import { readEvents } from './event-reads.js';
 import { sequenceEvents } from './event-sequencer.js';
 
-/** How often open streams look for new events (ms). */
+/** How often open streams look for new events (ms), and the sequencer while events arrive. */
 const POLL_MS = 250;
+/** The sequencer's tick while no event arrives (ms): the delay an event written by another replica may see. */
+const IDLE_MAX_MS = 2000;
 /** A comment line this often keeps proxies from closing an idle stream (ms). */
 const HEARTBEAT_MS = 15_000;
 /** Events read per poll at most. */
@@ -28,7 +31,10 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export class EventStreams implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventStreams.name);
   private readonly open = new Set<Response>();
-  private readonly sequencer = new TickLoop('event sequencing', POLL_MS, () => sequenceEvents(this.prisma), this.logger);
+  private readonly sequencer = new TickLoop('event sequencing', POLL_MS, () => sequenceEvents(this.prisma), this.logger, {
+    idleMaxMs: IDLE_MAX_MS,
+    wakeOn: [wakeSignals.fleetEvents],
+  });
 
   constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
 

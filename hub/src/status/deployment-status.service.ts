@@ -6,6 +6,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { eventRows, type FleetEventInput } from '../platform/events/fleet-event-log.js';
+import { wakeSignals } from '../platform/schedule/wake-signal.js';
 import { storedReport, type StoredReport } from './stored-report.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../platform/http/pagination.js';
 import { countsOf, type BundleStatusView, type DeploymentFilter } from './deployment-query.js';
@@ -99,6 +100,7 @@ export class DeploymentStatusService {
         WHERE e.ref IN (SELECT id FROM written)
         RETURNING 1)
       SELECT (SELECT count(*)::int FROM written) AS written, (SELECT count(*)::int FROM logged) AS logged`;
+    if (events.length > 0) wakeSignals.fleetEvents.notify();
     return { accepted: rows.length, changed: changed.length };
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../delivery/desired-generation.js';
+import { wakeSignals } from '../../platform/schedule/wake-signal.js';
 
 /** A requested evaluation: its marker (exact, for compare-and-clear) and what it must cover. */
 export interface EvaluationRequest {
@@ -31,6 +32,7 @@ export async function clearEvaluationRequest(db: Db, id: string, marker: string)
 /** Stamps a BundleSet for a full evaluation (an edit, an approval, a refresh). */
 export async function requestEvaluation(db: Db, id: string): Promise<void> {
   await db.$executeRaw`UPDATE bundle_sets SET evaluation_requested_at = now(), pending_full = true WHERE id = ${id}::uuid`;
+  wakeSignals.bundleSetEvaluations.notify();
 }
 
 /** Moves a request `seconds` into the future: an evaluation that failed unexpectedly (the database went away) is retried then. */

@@ -7,11 +7,14 @@ import { claimDueRollouts } from './rollout-marker.js';
 import { RolloutRunner } from './rollout.runner.js';
 
 const TICK_MS = 1000;
+/** The tick while nothing is due (ms). */
+const IDLE_MAX_MS = 2000;
 /** Bundles run per tick; more wait for the next. */
 const BATCH = 100;
 
 /**
- * Rollouts driven from PostgreSQL whatever happens to Redis: every second,
+ * Rollouts driven from PostgreSQL whatever happens to Redis: every second
+ * (every 2 s while nothing is due),
  * runs in this process the rollout passes whose request is older than
  * FLOTILLA_ROLLOUT_RECHECK_SECONDS (the job was lost: Redis flushed or down,
  * a hub killed mid-run), and stamps every unfinished rollout so that it is
@@ -22,7 +25,7 @@ const BATCH = 100;
 @Injectable()
 export class RolloutScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RolloutScheduler.name);
-  private readonly loop = new TickLoop('rollout scheduling', TICK_MS, () => this.runDue(), this.logger);
+  private readonly loop = new TickLoop('rollout scheduling', TICK_MS, () => this.runDue(), this.logger, { idleMaxMs: IDLE_MAX_MS });
 
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,

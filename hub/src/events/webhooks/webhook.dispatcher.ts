@@ -6,11 +6,14 @@ import { HUB_CONFIG } from '../../platform/config/config.module.js';
 import type { HubConfig } from '../../platform/config/config.js';
 import { RedisHealth } from '../../platform/redis/redis-health.js';
 import { TickLoop } from '../../platform/schedule/tick-loop.js';
+import { wakeSignals } from '../../platform/schedule/wake-signal.js';
 import { readEvents } from '../event-reads.js';
 import { sequenceEvents } from '../event-sequencer.js';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
 const TICK_MS = 500;
+/** The tick while no event arrives (ms); an event appended in this process wakes it. */
+const IDLE_MAX_MS = 5000;
 /** Events turned into deliveries per subscription and tick. */
 const BATCH = 500;
 /** A Pending delivery untouched this long has lost its job (Redis flushed): queued again. */
@@ -21,7 +24,8 @@ export interface WebhookJob {
 }
 
 /**
- * Turns new events into deliveries, from PostgreSQL: every TICK_MS, for each
+ * Turns new events into deliveries, from PostgreSQL: every TICK_MS while
+ * events arrive (backing off to IDLE_MAX_MS while none do), for each
  * enabled subscription (row-locked, SKIP LOCKED, so replicas share the work),
  * the events after its cursor that match its filters become `Pending`
  * delivery rows and the cursor moves past them, in one transaction; each new
@@ -34,8 +38,9 @@ export interface WebhookJob {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private readonly loop = new TickLoop('webhook dispatch', TICK_MS, () => this.dispatch(), this.logger);
+  private readonly loop = new TickLoop('webhook dispatch', TICK_MS, () => this.dispatch(), this.logger, { idleMaxMs: IDLE_MAX_MS, wakeOn: [wakeSignals.fleetEvents] });
   private lastRetention = 0;
+  private lastStaleCheck = 0;
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,
@@ -76,11 +81,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       }
       return ids;
     });
-    const stale = await this.prisma.$queryRaw<{ id: bigint }[]>`
-      SELECT id FROM webhook_deliveries WHERE state = 'Pending' AND updated_at < now() - make_interval(secs => ${STALE_SECONDS}) ORDER BY id LIMIT 500`;
-    await this.enqueue([...created, ...stale.map((r) => r.id.toString())]);
+    await this.enqueue([...created, ...(await this.staleDeliveries())]);
     await this.retention();
     return created.length;
+  }
+
+  /** Pending deliveries whose job was lost, looked for every STALE_SECONDS / 2 (not at every tick). */
+  private async staleDeliveries(): Promise<string[]> {
+    if (Date.now() - this.lastStaleCheck < (STALE_SECONDS / 2) * 1000) return [];
+    this.lastStaleCheck = Date.now();
+    const stale = await this.prisma.$queryRaw<{ id: bigint }[]>`
+      SELECT id FROM webhook_deliveries WHERE state = 'Pending' AND updated_at < now() - make_interval(secs => ${STALE_SECONDS}) ORDER BY id LIMIT 500`;
+    return stale.map((r) => r.id.toString());
   }
 
   private async enqueue(ids: string[]): Promise<void> {

@@ -6,6 +6,8 @@ import { claimDueSyncs } from './sync-marker.js';
 
 /** How often due polls are looked for: the precision of polling intervals. */
 const TICK_MS = 1000;
+/** The tick while nothing is due (ms); polling intervals are ≥ 5 s, so a poll is at most this late. */
+const IDLE_MAX_MS = 2000;
 /** A sync request older than this without its sync having cleared it is queued again (its job was lost). */
 const STALE_REQUEST_SECONDS = 10;
 /** Most GitRepos queued per tick. */
@@ -21,7 +23,7 @@ const BATCH = 200;
 @Injectable()
 export class GitPollScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(GitPollScheduler.name);
-  private readonly loop = new TickLoop('GitRepo poll scheduling', TICK_MS, () => this.queueDue(), this.logger);
+  private readonly loop = new TickLoop('GitRepo poll scheduling', TICK_MS, () => this.queueDue(), this.logger, { idleMaxMs: IDLE_MAX_MS });
 
   constructor(
     @Inject(PrismaService) private readonly prisma: PrismaService,

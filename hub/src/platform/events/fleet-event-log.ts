@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { wakeSignals } from '../schedule/wake-signal.js';
 
 /** A Prisma client or interactive transaction. */
 type Db = Pick<PrismaClient, '$executeRaw'>;
@@ -40,13 +41,15 @@ export interface FleetEventInput {
 
 /**
  * Appends events to the fleet event log, in the caller's transaction: an
- * event exists exactly when the change it describes committed.
+ * event exists exactly when the change it describes committed. Wakes this
+ * process's event sequencer and webhook dispatch from their idle back-off.
  */
 export async function appendEvents(db: Db, events: readonly FleetEventInput[]): Promise<void> {
   if (events.length === 0) return;
   await db.$executeRaw`
     INSERT INTO fleet_events (kind, bundle, cluster, git_repo, severity, message, data)
     SELECT kind, bundle, cluster, git_repo, severity, message, data FROM ${eventRows(events)}`;
+  wakeSignals.fleetEvents.notify();
 }
 
 /**

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TickLoop } from './tick-loop.js';
+import { WakeSignal } from './wake-signal.js';
 
 describe('TickLoop', () => {
   it('never runs two ticks at once, and logs a failed tick instead of throwing', async () => {
@@ -20,5 +21,50 @@ describe('TickLoop', () => {
     expect(warnings).toEqual(['test scheduling failed: database gone']);
     expect(await loop.run()).toBe(7);
     expect(calls).toBe(3);
+  });
+
+  describe('idle back-off', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    /** Starts a loop whose ticks return what `work` holds, and records when (fake ms) each tick ran. */
+    function loopWith(work: { n: number }, signal?: WakeSignal) {
+      vi.useFakeTimers();
+      const at: number[] = [];
+      const loop = new TickLoop('test', 100, async () => {
+        at.push(Date.now());
+        return work.n;
+      }, { warn: () => undefined }, { idleMaxMs: 800, wakeOn: signal ? [signal] : [] });
+      loop.start();
+      return { loop, at, start: Date.now() };
+    }
+
+    it('doubles the wait after each tick that found nothing, up to idleMaxMs, and returns to the period after one that did', async () => {
+      const work = { n: 0 };
+      const { loop, at, start } = loopWith(work);
+      await vi.advanceTimersByTimeAsync(100 + 200 + 400 + 800 + 800);
+      expect(at.map((t) => t - start)).toEqual([100, 300, 700, 1500, 2300]);
+      work.n = 3;
+      await vi.advanceTimersByTimeAsync(800 + 100 + 100);
+      expect(at.map((t) => t - start).slice(5)).toEqual([3100, 3200, 3300]);
+      loop.stop();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(at).toHaveLength(8);
+    });
+
+    it('a wake ends the back-off: the next tick runs within one period', async () => {
+      const signal = new WakeSignal();
+      const { loop, at, start } = loopWith({ n: 0 }, signal);
+      await vi.advanceTimersByTimeAsync(1500); // ticks at 100, 300, 700, 1500; the next is due at 2300
+      expect(at).toHaveLength(4);
+      await vi.advanceTimersByTimeAsync(50);
+      signal.notify();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(at.map((t) => t - start)).toEqual([100, 300, 700, 1500, 1650]);
+      expect(loop.currentDelayMs).toBe(200); // and backs off again from the period
+      loop.stop();
+      signal.notify(); // a stopped loop no longer listens
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(at).toHaveLength(5);
+    });
   });
 });
