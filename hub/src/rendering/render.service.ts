@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isRenderError, renderBundle, resolveToolSet, type ChartCredentials, type DeploymentOptions, type FleetYaml, type ToolSet } from '@flotilla/render';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { isRenderError, renderBundle, resolveToolSet, ToolHost, type ChartCredentials, type DeploymentOptions, type FleetYaml, type ToolSet } from '@flotilla/render';
 import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { bundleContent } from '../bundles/bundle-content.js';
@@ -31,9 +31,11 @@ export interface RenderJobResult {
  * deployment: those clusters stay on their last good revision.
  */
 @Injectable()
-export class RenderService {
+export class RenderService implements OnModuleDestroy {
   private readonly logger = new Logger(RenderService.name);
   private tools?: Promise<ToolSet>;
+  /** helm and kustomize are started from a small helper process: a fork of this one would block its event loop each time. */
+  private readonly host = new ToolHost();
   private readonly box: SecretBox;
 
   constructor(
@@ -43,6 +45,10 @@ export class RenderService {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {
     this.box = new SecretBox(config.secretKeys);
+  }
+
+  onModuleDestroy(): void {
+    this.host.close();
   }
 
   async renderBundle(bundleId: string): Promise<RenderJobResult> {
@@ -119,6 +125,7 @@ export class RenderService {
       ...(this.config.render.kustomize ? { kustomize: this.config.render.kustomize } : {}),
       chartCacheDir: this.config.render.chartCacheDir,
       limits: { timeoutMs: this.config.render.timeoutSeconds * 1000 },
+      exec: this.host.exec,
     }).catch((error: unknown) => {
       this.tools = undefined;
       throw error;

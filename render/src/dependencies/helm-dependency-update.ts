@@ -33,6 +33,7 @@ export async function helmDependencyUpdate(req: HelmDependencyUpdateRequest): Pr
     await runTool('helm', req.tools.helm, ['dependency', 'update', req.chartDir, ...config.args], {
       cwd,
       limits: req.tools.limits,
+      ...(req.tools.exec ? { exec: req.tools.exec } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       explain: (run) => dependencyUpdateFailure(run, req.chartName, req.place, req.dependencies),
     });

@@ -52,6 +52,7 @@ export async function helmTemplate(req: HelmTemplateRequest): Promise<string> {
     const { stdout } = await runTool('helm', req.tools.helm, args, {
       cwd,
       limits: req.tools.limits,
+      ...(req.tools.exec ? { exec: req.tools.exec } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       locate: (stderr) => helmErrorLocation(stderr, req.chartInBundle),
     });

@@ -16,6 +16,7 @@ export async function kustomizeBuild(treeDir: string, dir: string, tools: ToolSe
     const { stdout } = await runTool('kustomize', tools.kustomize, ['build', path.join(treeDir, dir)], {
       cwd,
       limits: tools.limits,
+      ...(tools.exec ? { exec: tools.exec } : {}),
       ...(signal ? { signal } : {}),
       locate: (stderr) => kustomizeErrorLocation(stderr, treeDir),
     });

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ToolExecutor } from './tool-exec.js';
 import type { ToolLimits, ToolSet } from './tool-set.types.js';
 
 export const DEFAULT_TOOL_LIMITS: ToolLimits = { timeoutMs: 60_000, maxOutputBytes: 64 * 1024 * 1024 };
@@ -15,6 +16,8 @@ export interface ResolveToolSetOptions {
   chartCacheDir?: string;
   /** Overrides of {@link DEFAULT_TOOL_LIMITS}. */
   limits?: Partial<ToolLimits>;
+  /** Where tools are started (e.g. `new ToolHost().exec`); default: spawned from this process. */
+  exec?: ToolExecutor;
 }
 
 /**
@@ -32,6 +35,7 @@ export async function resolveToolSet(opts: ResolveToolSetOptions = {}): Promise<
     kustomize,
     limits: { ...DEFAULT_TOOL_LIMITS, ...opts.limits },
     chartCacheDir: opts.chartCacheDir ?? path.join(os.homedir(), '.cache', 'flotilla', 'charts'),
+    ...(opts.exec ? { exec: opts.exec } : {}),
   };
 }
 

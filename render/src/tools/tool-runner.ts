@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs/promises';
 import { RenderError, type RenderErrorLocation } from '../render.error.js';
-import { toolEnv, toolEnvDirs } from './tool-env.js';
+import { execToolHere, type ToolExecutor, type ToolName } from './tool-exec.js';
+import { toolEnv } from './tool-env.js';
 import { stderrMessage } from './tool-stderr.rules.js';
 import type { ToolLimits } from './tool-set.types.js';
 
-export type ToolName = 'helm' | 'kustomize';
+export type { ToolName } from './tool-exec.js';
 
 export interface RunToolOptions {
   /** Working directory; the tool's HOME and Helm homes are created under `<cwd>/.home`. */
@@ -14,6 +13,8 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   /** Added to the minimal environment. */
   env?: Record<string, string>;
+  /** Where the process is started (ToolSet.exec); default: spawned from this process. */
+  exec?: ToolExecutor;
   /** Reads a file and line out of a failed run's stderr (paths relative to the bundle). */
   locate?: (stderr: string) => RenderErrorLocation;
   /**
@@ -23,73 +24,21 @@ export interface RunToolOptions {
   explain?: (run: { code: number | null; stdout: string; stderr: string }) => RenderError | undefined;
 }
 
-/** stderr kept for messages: the limit, but never more than this. */
-const MAX_STDERR_BYTES = 1024 * 1024;
-
-const CONFIGURE: Record<ToolName, string> = {
-  helm: 'install helm v3 or set FLOTILLA_HELM to its path',
-  kustomize: 'install kustomize v5 or set FLOTILLA_KUSTOMIZE to its path',
-};
-
 /**
  * Runs `bin args` without a shell, in its own process group, which is killed
- * (SIGKILL) on timeout, abort or oversized output. Resolves with stdout and
- * stderr of a zero exit; every failure is a RenderError (an abort rejects with
- * the signal's reason).
+ * (SIGKILL) on timeout, abort or oversized output (tool-exec.ts). Resolves
+ * with stdout and stderr of a zero exit; every failure is a RenderError (an
+ * abort rejects with the signal's reason).
  */
 export async function runTool(tool: ToolName, bin: string, args: string[], opts: RunToolOptions): Promise<{ stdout: Buffer; stderr: string }> {
-  opts.signal?.throwIfAborted();
   const env = toolEnv(opts.cwd, process.env.PATH, opts.env);
-  await Promise.all(toolEnvDirs(env).map((d) => fs.mkdir(d, { recursive: true })));
-  const { timeoutMs, maxOutputBytes } = opts.limits;
-
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: opts.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = '';
-    let failure: unknown;
-
-    const kill = (why: unknown) => {
-      failure ??= why;
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    };
-    const timer = setTimeout(() => kill(new RenderError('ToolTimeout', `${tool} ran longer than ${timeoutMs} ms (limit timeoutMs) and was killed`)), timeoutMs);
-    const onAbort = () => kill(opts.signal?.reason ?? new Error('aborted'));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > maxOutputBytes) kill(new RenderError('OutputTooLarge', `${tool} wrote more than ${maxOutputBytes} bytes (limit maxOutputBytes)`));
-      else if (failure === undefined) stdout.push(chunk);
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      if (stderr.length < Math.min(maxOutputBytes, MAX_STDERR_BYTES)) stderr += chunk;
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      const missing = error.code === 'ENOENT' || error.code === 'EACCES';
-      failure ??= missing
-        ? new RenderError('ToolMissing', `${tool} is not runnable at '${bin}' (${error.code}): ${CONFIGURE[tool]}`, {}, { cause: error })
-        : error;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (failure !== undefined) return reject(failure as Error);
-      if (code === 0) return resolve({ stdout: Buffer.concat(stdout), stderr });
-      const explained = opts.explain?.({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
-      if (explained) return reject(explained);
-      const reason = tool === 'helm' ? 'HelmFailed' : 'KustomizeFailed';
-      const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
-      const detail = stderrMessage(stderr) || how;
-      reject(new RenderError(reason, `${tool} ${args[0] ?? ''} failed: ${detail}`, opts.locate?.(stderr) ?? {}));
-    });
-  });
+  const exec = opts.exec ?? execToolHere;
+  const { code, signal, stdout, stderr } = await exec({ tool, bin, args, cwd: opts.cwd, env, limits: opts.limits }, opts.signal);
+  if (code === 0) return { stdout, stderr };
+  const explained = opts.explain?.({ code, stdout: stdout.toString('utf8'), stderr });
+  if (explained) throw explained;
+  const reason = tool === 'helm' ? 'HelmFailed' : 'KustomizeFailed';
+  const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
+  const detail = stderrMessage(stderr) || how;
+  throw new RenderError(reason, `${tool} ${args[0] ?? ''} failed: ${detail}`, opts.locate?.(stderr) ?? {});
 }

@@ -1,3 +1,5 @@
+import type { ToolExecutor } from './tool-exec.js';
+
 /** The external binaries rendering runs, and the bounds every run gets. */
 export interface ToolSet {
   /** Absolute path of the helm binary (v3). */
@@ -7,6 +9,8 @@ export interface ToolSet {
   limits: ToolLimits;
   /** Directory where fetched charts are cached by digest; created on first use. */
   chartCacheDir: string;
+  /** Where tools are started; default: spawned from this process (the hub uses a ToolHost). */
+  exec?: ToolExecutor;
 }
 
 export interface ToolLimits {
