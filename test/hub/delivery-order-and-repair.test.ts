@@ -74,7 +74,7 @@ describe('desired-state delivery', () => {
     await query(hub.database.url, `
       WITH d AS (INSERT INTO deployments (id, bundle_id, cluster_id, desired_revision, staged_revision, updated_at)
                  SELECT gen_random_uuid(), id, $1::uuid, revision_id, revision_id, now() FROM bundles WHERE name = $2 RETURNING cluster_id)
-      UPDATE clusters SET desired_generation = desired_generation + 1 WHERE id IN (SELECT cluster_id FROM d)`, [reg.clusterId, name]);
+      UPDATE cluster_generations SET generation = generation + 1 WHERE cluster_id IN (SELECT cluster_id FROM d)`, [reg.clusterId, name]);
     const lostAt = Date.now();
     await eventually(() => expect(latestDesired(stream)!.deployments.map((d) => d.bundleName)).toEqual([name]), { timeoutMs: RECHECK_SECONDS * 3 * 1000 });
     const repairedIn = Date.now() - lostAt;

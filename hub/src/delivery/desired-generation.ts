@@ -11,17 +11,18 @@ export type Db = Pick<PrismaService, '$executeRaw' | '$queryRaw'>;
  * behind and gets refreshed by the gateway's periodic re-check, whatever
  * happened to the pub/sub event.
  *
- * Rows are locked in id order so that concurrent fan-outs over overlapping
- * clusters do not deadlock each other, and with FOR NO KEY UPDATE, which does
- * not conflict with the key-share locks that inserting deployments (foreign
- * key to clusters) takes on the same rows.
+ * The generations live in `cluster_generations` (one narrow row per cluster,
+ * created with it), not on the clusters row: a bundle change raises one per
+ * cluster it reaches. Rows are locked in id order so that concurrent fan-outs
+ * over overlapping clusters do not deadlock each other; a cluster deleted
+ * meanwhile has no row and is skipped.
  */
 export async function raiseGenerations(db: Db, clusterIds: readonly string[]): Promise<void> {
   const ids = [...new Set(clusterIds)].sort();
   if (ids.length === 0) return;
   await db.$executeRaw`
-    UPDATE clusters SET desired_generation = desired_generation + 1
-    WHERE id IN (SELECT id FROM clusters WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE)`;
+    UPDATE cluster_generations SET generation = generation + 1
+    WHERE cluster_id IN (SELECT cluster_id FROM cluster_generations WHERE cluster_id = ANY(${ids}::uuid[]) ORDER BY cluster_id FOR NO KEY UPDATE)`;
 }
 
 /** Raises the generation of every cluster that has a deployment of the bundle. */

@@ -40,12 +40,12 @@ export class AssignmentSource {
     return out;
   }
 
-  /** `clusters.desired_generation` of each existing cluster among `clusterIds`. */
+  /** The desired-state generation (`cluster_generations`) of each existing cluster among `clusterIds`. */
   async generations(clusterIds: string[]): Promise<Map<string, bigint>> {
     if (clusterIds.length === 0) return new Map();
-    const rows = await this.prisma.$queryRaw<{ id: string; desired_generation: bigint }[]>`
-      SELECT id::text, desired_generation FROM clusters WHERE id = ANY(${clusterIds}::uuid[])`;
-    return new Map(rows.map((r) => [r.id, BigInt(r.desired_generation)]));
+    const rows = await this.prisma.$queryRaw<{ id: string; generation: bigint }[]>`
+      SELECT cluster_id::text AS id, generation FROM cluster_generations WHERE cluster_id = ANY(${clusterIds}::uuid[])`;
+    return new Map(rows.map((r) => [r.id, BigInt(r.generation)]));
   }
 
   /** Size of `revision` when it is the desired revision of one of the cluster's deployments (one query). */

@@ -2,7 +2,7 @@ import type { DeploymentAssignment, DesiredState } from '@flotilla/proto';
 
 /** A cluster's desired state as read from PostgreSQL: its generation, then its assignments. */
 export interface DesiredStateSnapshot {
-  /** `clusters.desired_generation`, read before the assignments (so the assignments are at least this new). */
+  /** `cluster_generations.generation`, read before the assignments (so the assignments are at least this new). */
   generation: bigint;
   assignments: DeploymentAssignment[];
 }
