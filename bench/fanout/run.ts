@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { query } from '../../test/support/database.ts';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { repoPath } from '../../test/support/paths.ts';
-import { cpuSeconds, cpuSecondsOfCommand, findHubPid, machineBusySeconds, procStatus } from '../support/proc.ts';
+import { cpuSeconds, cpuSecondsOfCommand, findHubPid, machineBusySeconds, machineStealSeconds, procStatus } from '../support/proc.ts';
 import type { WorkerConfig, WorkerStats } from './clusters.ts';
 
 const { values: opts } = parseArgs({
@@ -59,6 +59,8 @@ interface Counters {
   redisCpu: number;
   /** CPU seconds the whole machine was busy (hub, workers, PostgreSQL, Redis, this process, anything else running). */
   machineCpu: number;
+  /** Of it, CPU seconds stolen by the hypervisor (a shared host: the machine was slower by that much). */
+  steal: number;
   wchar: number;
   redis: number;
   xacts: number;
@@ -124,6 +126,7 @@ async function counters(hub: TestHub, pid: number): Promise<Counters> {
     pgCpu: cpuSecondsOfCommand('postgres'),
     redisCpu: cpuSecondsOfCommand('redis-server'),
     machineCpu: machineBusySeconds(),
+    steal: machineStealSeconds(),
     wchar: wchar(pid),
     redis: redisCommands(),
     ...pg,
@@ -197,6 +200,7 @@ interface Phase {
   pgCpuSeconds: number;
   redisCpuSeconds: number;
   machineCpuSeconds: number;
+  stealSeconds: number;
   peakRssMiB: number;
   xacts: number;
   rows: number;
@@ -235,6 +239,7 @@ function measured(name: string, deployments: number, seconds: number, peakRssKiB
     pgCpuSeconds: after.pgCpu - before.pgCpu,
     redisCpuSeconds: after.redisCpu - before.redisCpu,
     machineCpuSeconds: after.machineCpu - before.machineCpu,
+    stealSeconds: after.steal - before.steal,
     peakRssMiB: peakRssKiB / 1024,
     xacts: after.xacts - before.xacts,
     rows: after.rows - before.rows,
@@ -292,13 +297,13 @@ function report(phases: Phase[], idleRssMiB: number, extra: string[]): string {
       `| ${p.name} | ${p.deployments.toLocaleString('en-US')} | ${f(p.seconds, 2)} | ${f(p.deployments / p.seconds, 0)} | ${f(p.cpuSeconds)} | ${f(p.peakRssMiB)} | ${p.xacts.toLocaleString('en-US')} | ${p.rows.toLocaleString('en-US')} (${p.deploymentRows.toLocaleString('en-US')}) | ${p.statusWritten.toLocaleString('en-US')} / ${p.statusUnchanged.toLocaleString('en-US')} | ${p.redis.toLocaleString('en-US')} | ${f(p.wcharMiB)} | ${p.fetches.toLocaleString('en-US')} | ${f(p.fetchedMiB)} |`,
     ),
     '',
-    `Where the machine's CPU went (core-seconds; ${cpus().length} cores). The floor is the benchmark's own work (hub, simulated clusters, PostgreSQL, Redis) divided by the cores: the phase cannot end sooner on this machine unless something does less work. "Else" is everything else the machine ran meanwhile (this process; on a shared machine, other jobs).`,
+    `Where the machine's CPU went (core-seconds; ${cpus().length} cores). The floor is the benchmark's own work (hub, simulated clusters, PostgreSQL, Redis) divided by the cores: the phase cannot end sooner on this machine unless something does less work. "Else" is everything else the machine ran meanwhile (this process; on a shared machine, other jobs), and "of it stolen" the time the hypervisor gave this machine's vCPUs to other guests (/proc/stat steal): a phase with much of it ran on a slower machine.`,
     '',
-    '| phase | time (s) | hub | simulated clusters | PostgreSQL | Redis | else | floor (s) | content calls |',
+    '| phase | time (s) | hub | simulated clusters | PostgreSQL | Redis | else (of it stolen) | floor (s) | content calls |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...phases.map((p) => {
       const own = p.cpuSeconds + p.workerCpuSeconds + p.pgCpuSeconds + p.redisCpuSeconds;
-      return `| ${p.name} | ${f(p.seconds, 2)} | ${f(p.cpuSeconds)} | ${f(p.workerCpuSeconds)} | ${f(p.pgCpuSeconds)} | ${f(p.redisCpuSeconds)} | ${f(p.machineCpuSeconds - own)} | ${f(own / cpus().length, 2)} | ${p.fetchCalls.toLocaleString('en-US')} |`;
+      return `| ${p.name} | ${f(p.seconds, 2)} | ${f(p.cpuSeconds)} | ${f(p.workerCpuSeconds)} | ${f(p.pgCpuSeconds)} | ${f(p.redisCpuSeconds)} | ${f(p.machineCpuSeconds - own)} (${f(p.stealSeconds)}) | ${f(own / cpus().length, 2)} | ${p.fetchCalls.toLocaleString('en-US')} |`;
     }),
     '',
     'PostgreSQL rows written per table (inserted + updated + deleted; the largest six):',

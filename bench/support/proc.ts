@@ -67,6 +67,11 @@ export function machineBusySeconds(): number {
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / CLK_TCK;
 }
 
+/** CPU seconds the hypervisor ran something else while this machine's vCPUs wanted to run (/proc/stat steal), since boot. */
+export function machineStealSeconds(): number {
+  return Number(readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/)[8] ?? 0) / CLK_TCK;
+}
+
 /** utime + stime (seconds) summed over the live processes whose command name is `comm` (e.g. `postgres`, `redis-server`). */
 export function cpuSecondsOfCommand(comm: string): number {
   let total = 0;
