@@ -240,4 +240,32 @@ describe('file:// dependencies and the cache', () => {
     expect(await render(bundle('blue'))).toEqual(cm('blue'));
     expect(await render(bundle('red'))).toEqual(cm('red'));
   });
+
+  it("a file:// subchart's own missing dependencies are fetched first (Fleet updates every chart directory)", async () => {
+    const objects = await render({
+      'fleet.yaml': 'helm:\n  chart: app\n  releaseName: nest\n',
+      'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: file://../lib\n',
+      'lib/Chart.yaml': `apiVersion: v2\nname: lib\nversion: 1.0.0\ndependencies:\n  - name: kv-cache\n    version: "^1.0.0"\n    repository: ${repo.url}\n`,
+      'lib/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-lib\n',
+    });
+    expect(objects).toEqual(
+      expect.arrayContaining([
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nest-lib' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nest-kv-cache' }, data: { maxMemory: '64mb', port: '6379', version: '1.2.0' } },
+      ]),
+    );
+    expect(objects).toHaveLength(2);
+    // Fetched in the render's scratch copy: the subchart in the bundle directory stays as it was.
+    expect(readdirSync(join(lastSource, 'lib')).sort()).toEqual(['Chart.yaml', 'templates']);
+  });
+
+  it('file:// subcharts that depend on each other fail naming the dependency, file and line', async () => {
+    const error = await failure({
+      'fleet.yaml': 'helm:\n  chart: app\n',
+      'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: 1.0.0\n    repository: file://../lib\n',
+      'lib/Chart.yaml': 'apiVersion: v2\nname: lib\nversion: 1.0.0\ndependencies:\n  - name: app\n    version: 0.1.0\n    repository: file://../app\n  - name: kv-cache\n    version: "^1.0.0"\n    repository: http://127.0.0.1:1/never\n',
+    });
+    expect(error).toMatchObject({ reason: 'InvalidBundle', location: { file: 'lib/Chart.yaml', line: 5, field: 'dependencies[0].repository' } });
+    expect(error.message).toContain('dependency "app" (file://../app) is one of the charts that depend on it (a file:// cycle)');
+  });
 });

@@ -55,8 +55,14 @@ export async function readChartDependencies(chartDir: string, maxArchiveBytes: n
   return { ...declared, missing: missingDependencies(declared.dependencies, await vendoredChartNames(chartDir, maxArchiveBytes)) };
 }
 
-/** @param known what {@link readChartDependencies} already read of this chart directory (not read again). */
-export async function ensureChartDependencies(req: ChartDependenciesRequest, known?: Awaited<ReturnType<typeof readChartDependencies>>): Promise<ChartDependenciesOutcome> {
+/** `file://` subcharts nested deeper than this are refused (a cycle, or a tree no chart needs). */
+const MAX_FILE_DEPTH = 10;
+
+/**
+ * @param known what {@link readChartDependencies} already read of this chart directory (not read again).
+ * @param within the `file://` parents this chart is a dependency of (outermost first).
+ */
+export async function ensureChartDependencies(req: ChartDependenciesRequest, known?: Awaited<ReturnType<typeof readChartDependencies>>, within: readonly string[] = []): Promise<ChartDependenciesOutcome> {
   const read = known ?? (await readChartDependencies(req.chartDir, req.tools.limits.maxOutputBytes));
   if (!read || read.dependencies.length === 0) return 'none';
   const { chartName, dependencies, missing } = read;
@@ -65,6 +71,9 @@ export async function ensureChartDependencies(req: ChartDependenciesRequest, kno
   if (req.disableDependencyUpdate) throw notFetched(missing, chart, req.place);
 
   const sources = dependencies.map((d) => checkedSource(d, chartName, req));
+  // Fleet updates every chart directory it meets; helm packages a file:// subchart as it is, so the subchart's
+  // own missing dependencies are fetched first, into its scratch copy (and so into its tree's digest below).
+  await ensureFileSubcharts(req, dependencies, sources, within);
   const before = readChartsDirFiles(req.chartDir);
   const key = dependencyCacheKey({
     dependencies,
@@ -90,6 +99,21 @@ export async function ensureChartDependencies(req: ChartDependenciesRequest, kno
   }
   writeCachedDependencies(req.tools.chartCacheDir, key, after);
   return 'fetched';
+}
+
+async function ensureFileSubcharts(req: ChartDependenciesRequest, dependencies: readonly DeclaredDependency[], sources: readonly DependencySource[], within: readonly string[]): Promise<void> {
+  const chain = [...within, req.chartDir];
+  for (const [i, source] of sources.entries()) {
+    if (source.kind !== 'file') continue;
+    const dir = path.join(req.rootDir, source.dir);
+    if (chain.includes(dir) || chain.length > MAX_FILE_DEPTH) {
+      const dep = dependencies[i] as DeclaredDependency;
+      const why = chain.includes(dir) ? 'is one of the charts that depend on it (a file:// cycle)' : `is nested more than ${MAX_FILE_DEPTH} file:// charts deep`;
+      throw new RenderError('InvalidBundle', `dependency "${dep.name}" (${dep.repository}) ${why}`, dependencyLocation(dep, req.place));
+    }
+    const place: ChartPlace = 'fetched' in req.place ? req.place : { inBundle: source.dir };
+    await ensureChartDependencies({ ...req, chartDir: dir, place }, undefined, chain);
+  }
 }
 
 /** The precise error for `disableDependencyUpdate: true` with dependencies not in `charts/`. */
