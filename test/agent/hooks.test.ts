@@ -267,6 +267,55 @@ describe('agent hooks (workloads cluster)', () => {
     expect(result.inventory.objects.map((o) => o.name)).toEqual([`main-${bundle}`]);
   }, 180_000);
 
+  describe('a generateName hook of an earlier pass over the same revision (the agent restarted mid-hook, or retries)', () => {
+    // A Pod hook no node accepts: it runs until the test says it succeeded.
+    const hookPod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'gen-migrate-', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'registry.k8s.io/pause:3.10' }], ...unschedulable },
+    };
+    const pods = async (bundle: string) =>
+      ((await kube.request('GET', `/api/v1/namespaces/${ns}/pods`, { query: { labelSelector: `flotilla.dev/bundle=${bundle}` } })).items as { metadata: { name: string } }[]).map((p) => p.metadata.name);
+    const succeed = (pod: string) =>
+      kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${pod}/status`, {
+        contentType: 'application/merge-patch+json',
+        body: { status: { phase: 'Succeeded', containerStatuses: [{ name: 'run', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } },
+      });
+    /** A first pass that gives up on the hook after 3 s, leaving it running; its pod's name. */
+    async function abandoned(bundle: string, objects: unknown[]): Promise<string> {
+      const first = await apply(bundle, objects, 3_000);
+      expect(first.failure?.message).toMatch(/PreSync hook Pod .*gen-migrate-[a-z0-9]{5} timed out after 3 s/);
+      const started = await pods(bundle);
+      expect(started).toHaveLength(1);
+      return started[0]!;
+    }
+
+    it('still running: followed, not started a second time beside it', async () => {
+      const bundle = `rerun-${rand()}`;
+      const objects = [configMap(`main-${bundle}`, ns), hookPod];
+      const started = await abandoned(bundle, objects);
+      const second = apply(bundle, objects, 60_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await pods(bundle)).toEqual([started]);
+      await succeed(started);
+      expect((await second).failure).toBeUndefined();
+      expect(await pods(bundle)).toEqual([started]);
+      expect(await read(kube, cm(`main-${bundle}`))).toBeDefined();
+    }, 120_000);
+
+    it('completed: run again, as an Argo CD retry does', async () => {
+      const bundle = `retry-${rand()}`;
+      const objects = [configMap(`main-${bundle}`, ns), hookPod];
+      const started = await abandoned(bundle, objects);
+      await succeed(started);
+      expect((await apply(bundle, objects, 3_000)).failure?.reason).toBe('HookFailed'); // the new copy is unschedulable too
+      const all = await pods(bundle);
+      expect(all).toHaveLength(2);
+      expect(all).toContain(started);
+    }, 120_000);
+  });
+
   it('refuses a revision with an object that is not a hook and has only generateName', async () => {
     const revision = apply(`ungenerated-${rand()}`, [configMap('fine', ns), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'plain-' } }]);
     await expect(revision).rejects.toMatchObject({

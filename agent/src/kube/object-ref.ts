@@ -7,6 +7,8 @@ export { describeRef, groupOf, isGeneratedName, refKey, refOf, type ObjectRef } 
 export const BUNDLE_LABEL = 'flotilla.dev/bundle';
 export const DEPLOYMENT_ANNOTATION = 'flotilla.dev/deployment-id';
 export const WAVE_ANNOTATION = 'flotilla.dev/wave';
+/** On a hook named by generateName: which run of which hook of which revision it is (hook.runner.ts). */
+export const HOOK_RUN_LABEL = 'flotilla.dev/hook-run';
 /** Field manager of every server-side apply the agent makes. */
 export const FIELD_MANAGER = 'flotilla-agent';
 

@@ -31,7 +31,7 @@ export class SyncPhases {
   ) {
     this.timeoutMs = ctx.hookTimeoutMs || DEFAULT_HOOK_TIMEOUT_MS;
     const { kube, discovery, logger } = ctx;
-    this.runner = new HookRunner({ kube, discovery, bundleName: assignment.bundleName, logger, timeoutMs: this.timeoutMs });
+    this.runner = new HookRunner({ kube, discovery, bundleName: assignment.bundleName, revision: assignment.revision, logger, timeoutMs: this.timeoutMs });
     this.health = new HealthWaiter({ kube, discovery, timeoutMs: this.timeoutMs, ignoredConditions: assignment.options?.ignoreConditions ?? [] });
   }
 
