@@ -10,6 +10,7 @@ import { findForeignOwners } from '../../agent/src/apply/foreign-owners.ts';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
 import { reconcileRevision } from '../../agent/src/reconcile/reconcile.ts';
 import { startCluster, type Cluster } from '../clusters/index.ts';
+import { eventually } from '../support/eventually.ts';
 import { agentContext, configMap, createNamespace, kubeFor, rand, read, storeRevision } from './agent-support.ts';
 
 describe('agent apply (api-only cluster)', () => {
@@ -173,6 +174,27 @@ describe('agent apply (api-only cluster)', () => {
     expect(kept.result.failure).toBeUndefined();
     expect(await read(kube, cmPath(name('c')))).toBeDefined();
     expect(kept.result.inventory.objects.map((o) => o.name)).toEqual([name('a')]);
+  });
+
+  it('prunes the highest wave first, and the next wave only once the previous one is gone', async () => {
+    const bundle = `prune-waves-${rand()}`;
+    const name = (n: string) => `${bundle}-${n}`;
+    const waved = (n: string, wave: number, finalizers?: string[]) => {
+      const cm = configMap(name(n), ns);
+      return { ...cm, metadata: { ...cm.metadata, annotations: { 'argocd.argoproj.io/sync-wave': String(wave) }, ...(finalizers ? { finalizers } : {}) } };
+    };
+    // The wave-2 object carries a finalizer: its deletion stays pending until the test removes it.
+    expect((await apply(bundle, [configMap(name('keep'), ns), waved('db', 0), waved('web', 2, ['example.com/hold'])])).result.failure).toBeUndefined();
+    const running = apply(bundle, [configMap(name('keep'), ns)]);
+    await eventually(async () => expect((await read(kube, cmPath(name('web'))))?.metadata.deletionTimestamp).toBeDefined(), { timeoutMs: 30_000, description: 'web deleted' });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await read(kube, cmPath(name('db'))), 'wave 0 waits while wave 2 is being deleted').toBeDefined();
+    await kube.request('PATCH', cmPath(name('web')), { contentType: 'application/merge-patch+json', body: { metadata: { finalizers: null } } });
+    const { result } = await running;
+    expect(result.failure).toBeUndefined();
+    expect(await read(kube, cmPath(name('web')))).toBeUndefined();
+    expect(await read(kube, cmPath(name('db')))).toBeUndefined();
+    expect(result.inventory.objects.map((o) => o.name)).toEqual([name('keep')]);
   });
 
   it('refuses an empty revision after a non-empty one unless allowEmpty', async () => {

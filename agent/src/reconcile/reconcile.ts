@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeploymentAssignment } from '@flotilla/proto';
 import { emptyInventory, mergeObjects, sameObjects, type Inventory } from '../apply/inventory.js';
-import { prune } from '../apply/prune.js';
+import { prune, pruneOptions } from '../apply/prune.js';
 import { AgentError, messageOf } from '../errors.js';
 import { refKey, type ObjectRef } from '../kube/object-ref.js';
 import { planRevision, type RevisionPlan } from '../plan/hooks/hook-plan.js';
@@ -31,7 +31,7 @@ export interface RevisionResult {
  * One deployment's revision, as a straight line of named steps (Flux's
  * kustomize-controller shape): fetch content → parse → guard empty → plan →
  * PreSync hooks → Sync phase (main objects and Sync hooks, wave by wave) →
- * prune → PostSync hooks (once healthy) → record. A step that cannot continue throws an AgentError
+ * prune (highest wave first) → PostSync hooks (once healthy) → record. A step that cannot continue throws an AgentError
  * with its reason (ContentFetchFailed, ContentInvalid, EmptyRevisionRefused,
  * PlanFailed); object-level failures are collected instead, so that one bad
  * object neither stops the others nor lets prune run.
@@ -140,7 +140,7 @@ async function makePlan(ctx: ReconcileContext, a: DeploymentAssignment, objects:
 /** Prunes what left the bundle (or only forgets it with keepResources); returns what is still there. */
 async function pruneLeftovers(ctx: ReconcileContext, bundleName: string, plan: Plan, keepResources: boolean) {
   if (keepResources || plan.deletions.length === 0) return [];
-  const pruned = await prune(ctx.kube, ctx.discovery, bundleName, plan.deletions);
+  const pruned = await prune(ctx.kube, ctx.discovery, bundleName, plan.deletions, pruneOptions(ctx, bundleName));
   for (const ref of pruned.removed) ctx.logger.info('pruned', { bundle: bundleName, object: refKey(ref) });
   return pruned.failed;
 }

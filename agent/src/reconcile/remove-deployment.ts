@@ -1,4 +1,4 @@
-import { prune } from '../apply/prune.js';
+import { prune, pruneOptions } from '../apply/prune.js';
 import { AgentError } from '../errors.js';
 import { planApply } from '../plan/plan.js';
 import type { ReconcileContext } from './context.js';
@@ -6,7 +6,8 @@ import { deleteReleaseNamespace } from './release-namespace.js';
 
 /**
  * Removes a deployment the hub no longer assigns: deletes every object in
- * its inventory (namespaced objects first, CRDs last) unless keepResources,
+ * its inventory (highest wave first; in a wave namespaced objects first, CRDs
+ * last) unless keepResources,
  * then the inventory. Objects that cannot be deleted stay in the inventory
  * and the removal is retried on the next resync.
  *
@@ -17,7 +18,7 @@ export async function removeDeployment(ctx: ReconcileContext, bundleName: string
   if (!inventory) return;
   if (!(keepResources ?? inventory.keepResources)) {
     const { deletions } = planApply({ bundleName, deploymentId: inventory.deploymentId, objects: [], inventory: inventory.objects, scopeOf: () => undefined });
-    const result = await prune(ctx.kube, ctx.discovery, bundleName, deletions);
+    const result = await prune(ctx.kube, ctx.discovery, bundleName, deletions, pruneOptions(ctx, bundleName));
     if (result.failed.length) {
       await ctx.inventories.save({ ...inventory, objects: result.failed.map((f) => f.ref) });
       throw new AgentError('PruneFailed', `removing bundle ${bundleName}: ${result.failed.length} object(s) could not be deleted; ${result.failed[0]!.message}`, {
