@@ -45,14 +45,14 @@ export interface PruneOptions {
  */
 export async function prune(kube: KubeClient, discovery: Discovery, bundleName: string, refs: ObjectRef[], options: PruneOptions): Promise<PruneResult> {
   const result: PruneResult = { removed: [], failed: [] };
-  const found: { ref: ObjectRef; wave: number; path: string; live: KubernetesObject }[] = [];
+  const found: { ref: ObjectRef; wave: number; path: string }[] = [];
   for (const ref of refs) {
     try {
       const info = await discovery.lookup(ref.apiVersion, ref.kind);
       // The kind is gone (its CRD was deleted), and its objects with it.
       const path = info ? objectPath(ref, info) : '';
       const live = info ? await getIfExists(kube, path) : undefined;
-      if (live && live.metadata?.labels?.[BUNDLE_LABEL] === bundleName) found.push({ ref, wave: waveOf(live), path, live });
+      if (live && live.metadata?.labels?.[BUNDLE_LABEL] === bundleName) found.push({ ref, wave: liveWave(live), path });
       else result.removed.push(ref);
     } catch (error) {
       result.failed.push({ ref, message: `${describeRef(ref)}: ${messageOf(error)}` });
@@ -76,6 +76,12 @@ export async function prune(kube: KubeClient, discovery: Discovery, bundleName: 
     if (i < waves.length - 1) await waitGone(kube, deleted, paths, wave, options);
   }
   return result;
+}
+
+/** The live object's wave; one edited by hand to a non-integer counts as 0 (the content parser refuses those). */
+function liveWave(live: KubernetesObject): number {
+  const wave = waveOf(live);
+  return Number.isInteger(wave) ? wave : 0;
 }
 
 /** Waits until the deleted objects are gone (their finalizers ran), up to the bound. */
