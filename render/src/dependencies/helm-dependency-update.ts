@@ -9,7 +9,7 @@
 import * as fs from 'node:fs/promises';
 import type { ChartRepositoryAuth } from '../charts/chart-fetch.js';
 import { withScratchDir } from '../renderers/scratch-dir.js';
-import { runTool } from '../tools/tool-runner.js';
+import { runTool, toolSetRunOptions } from '../tools/tool-runner.js';
 import type { ToolSet } from '../tools/tool-set.types.js';
 import type { ChartPlace, DeclaredDependency, DependencySource } from './chart-dependencies.rules.js';
 import { dependencyRepoConfig } from './dependency-repo-config.rules.js';
@@ -32,8 +32,7 @@ export async function helmDependencyUpdate(req: HelmDependencyUpdateRequest): Pr
     for (const [file, text] of config.files) await fs.writeFile(file, text, { mode: 0o600 });
     await runTool('helm', req.tools.helm, ['dependency', 'update', req.chartDir, ...config.args], {
       cwd,
-      limits: req.tools.limits,
-      ...(req.tools.exec ? { exec: req.tools.exec } : {}),
+      ...toolSetRunOptions(req.tools),
       ...(req.signal ? { signal: req.signal } : {}),
       explain: (run) => dependencyUpdateFailure(run, req.chartName, req.place, req.dependencies),
     });

@@ -4,7 +4,7 @@ import jsonPatch from 'fast-json-patch';
 import jsonMergePatch from 'json-merge-patch';
 import { parse, stringify } from 'yaml';
 import { RenderError } from '../render.error.js';
-import { runTool } from '../tools/tool-runner.js';
+import { runTool, toolSetRunOptions } from '../tools/tool-runner.js';
 import type { ToolSet } from '../tools/tool-set.types.js';
 import type { PatchStyle } from './patch-style.rules.js';
 
@@ -51,7 +51,7 @@ async function strategicMerge(target: Record<string, unknown>, patch: Record<str
   await fs.writeFile(path.join(dir, 'patch.yaml'), JSON.stringify(fullPatch));
   await fs.writeFile(path.join(dir, 'kustomization.yaml'), stringify({ resources: ['target.yaml'], patches: [{ path: 'patch.yaml', target: selector }] }));
   try {
-    const { stdout } = await runTool('kustomize', ctx.tools.kustomize, ['build', dir], { cwd: dir, limits: ctx.tools.limits, ...(ctx.tools.exec ? { exec: ctx.tools.exec } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const { stdout } = await runTool('kustomize', ctx.tools.kustomize, ['build', dir], { cwd: dir, ...toolSetRunOptions(ctx.tools), ...(ctx.signal ? { signal: ctx.signal } : {}) });
     return parse(stdout.toString('utf8')) as unknown;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HelmOptions } from '../fleet-yaml/fleet-yaml.types.js';
 import { RenderError } from '../render.error.js';
-import { runTool } from '../tools/tool-runner.js';
+import { runTool, toolSetRunOptions } from '../tools/tool-runner.js';
 import { helmErrorLocation } from '../tools/tool-stderr.rules.js';
 import type { ToolSet } from '../tools/tool-set.types.js';
 import { bundleDir } from './bundle-kind.rules.js';
@@ -51,8 +51,7 @@ export async function helmTemplate(req: HelmTemplateRequest): Promise<string> {
     const args = helmTemplateArgs(req, valuesFile, valuesFiles);
     const { stdout } = await runTool('helm', req.tools.helm, args, {
       cwd,
-      limits: req.tools.limits,
-      ...(req.tools.exec ? { exec: req.tools.exec } : {}),
+      ...toolSetRunOptions(req.tools),
       ...(req.signal ? { signal: req.signal } : {}),
       locate: (stderr) => helmErrorLocation(stderr, req.chartInBundle),
     });

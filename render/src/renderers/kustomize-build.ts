@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { RenderError } from '../render.error.js';
-import { runTool } from '../tools/tool-runner.js';
+import { runTool, toolSetRunOptions } from '../tools/tool-runner.js';
 import { kustomizeErrorLocation } from '../tools/tool-stderr.rules.js';
 import type { ToolSet } from '../tools/tool-set.types.js';
 import { withScratchDir } from './scratch-dir.js';
@@ -15,8 +15,7 @@ export async function kustomizeBuild(treeDir: string, dir: string, tools: ToolSe
   return withScratchDir('kustomize', async (cwd) => {
     const { stdout } = await runTool('kustomize', tools.kustomize, ['build', path.join(treeDir, dir)], {
       cwd,
-      limits: tools.limits,
-      ...(tools.exec ? { exec: tools.exec } : {}),
+      ...toolSetRunOptions(tools),
       ...(signal ? { signal } : {}),
       locate: (stderr) => kustomizeErrorLocation(stderr, treeDir),
     });

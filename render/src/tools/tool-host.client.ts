@@ -32,7 +32,7 @@ export class ToolHost {
     return new Promise<ToolExit>((resolve, reject) => {
       const onAbort = () => {
         this.pending.delete(id);
-        this.send(child, { type: 'abort', id });
+        child.send({ type: 'abort', id } satisfies HostRequest);
         reject(signal?.reason ?? new Error('aborted'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -41,7 +41,7 @@ export class ToolHost {
         resolve: (exit) => (done(), resolve(exit)),
         reject: (error) => (done(), reject(error)),
       });
-      this.send(child, { type: 'run', id, run });
+      child.send({ type: 'run', id, run } satisfies HostRequest);
     });
   };
 
@@ -73,10 +73,6 @@ export class ToolHost {
     child.channel?.unref();
     this.child = child;
     return child;
-  }
-
-  private send(child: ChildProcess, request: HostRequest): void {
-    child.send(request);
   }
 
   private settle(reply: HostReply): void {

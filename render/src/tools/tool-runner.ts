@@ -2,7 +2,7 @@ import { RenderError, type RenderErrorLocation } from '../render.error.js';
 import { execToolHere, type ToolExecutor, type ToolName } from './tool-exec.js';
 import { toolEnv } from './tool-env.js';
 import { stderrMessage } from './tool-stderr.rules.js';
-import type { ToolLimits } from './tool-set.types.js';
+import type { ToolLimits, ToolSet } from './tool-set.types.js';
 
 export type { ToolName } from './tool-exec.js';
 
@@ -22,6 +22,11 @@ export interface RunToolOptions {
    * on stdout and a vaguer error on stderr); `undefined` falls back to the default HelmFailed/KustomizeFailed.
    */
   explain?: (run: { code: number | null; stdout: string; stderr: string }) => RenderError | undefined;
+}
+
+/** The run options every tool run of a ToolSet gets: its limits and where it starts. */
+export function toolSetRunOptions(tools: ToolSet): Pick<RunToolOptions, 'limits' | 'exec'> {
+  return { limits: tools.limits, ...(tools.exec ? { exec: tools.exec } : {}) };
 }
 
 /**

@@ -59,11 +59,6 @@ export class TickLoop {
     if (!this.stopped && this.timer !== undefined && this.dueAt - Date.now() > this.periodMs) this.schedule(this.periodMs);
   }
 
-  /** The wait before the next timed tick (ms): the period, or longer while idle. */
-  get currentDelayMs(): number {
-    return this.delay;
-  }
-
   /** One tick now (tests call it); resolves with what it handled, 0 when one was already running or it failed. */
   async run(): Promise<number> {
     if (this.running) return 0;
