@@ -38,8 +38,8 @@ export interface AgentDeps {
  */
 export class Agent {
   private readonly controllers = new Map<string, DeploymentController>();
-  /** Bundles whose removal is in progress (their controller is gone already). */
-  private readonly removing = new Set<string>();
+  /** Bundles whose removal is in progress (their controller is gone already), until it settled. */
+  private readonly removing = new Map<string, Promise<unknown>>();
   private assignedRevisions = new Set<string>();
   private readonly ctx: ReconcileContext;
   private readonly desiredStore: DesiredStateStore;
@@ -146,12 +146,10 @@ export class Agent {
       if (assigned.has(bundle)) continue;
       this.controllers.delete(bundle);
       this.reporter.remove(controller.deploymentId);
-      this.removing.add(bundle);
-      void controller.remove().finally(() => {
-        this.removing.delete(bundle);
-        this.refreshWatches();
-      });
+      this.track(bundle, controller.remove().finally(() => this.refreshWatches()));
     }
+    // A bundle assigned again while its removal runs (delete hooks may take minutes) waits for it to end.
+    for (const bundle of assigned.keys()) await this.removing.get(bundle);
     for (const assignment of assigned.values()) {
       let controller = this.controllers.get(assignment.bundleName);
       if (controller && controller.deploymentId !== assignment.deploymentId) this.reporter.remove(controller.deploymentId);
@@ -177,9 +175,14 @@ export class Agent {
   private async removeOrphans(): Promise<void> {
     try {
       for (const inventory of await this.ctx.inventories.list()) {
-        if (this.controllers.has(inventory.bundleName) || this.removing.has(inventory.bundleName)) continue;
-        await removeDeployment(this.ctx, inventory.bundleName).catch((error: unknown) =>
-          this.deps.logger.warn('removing an unassigned bundle failed; retrying at the next resync', { bundle: inventory.bundleName, error: messageOf(error) }),
+        const bundle = inventory.bundleName;
+        if (this.controllers.has(bundle) || this.removing.has(bundle)) continue;
+        // Not awaited: a removal may wait minutes for its delete hooks; desired states must not wait behind it.
+        this.track(
+          bundle,
+          removeDeployment(this.ctx, bundle).catch((error: unknown) =>
+            this.deps.logger.warn('removing an unassigned bundle failed; retrying at the next resync', { bundle, error: messageOf(error) }),
+          ),
         );
       }
       // Keep what is assigned and what is enforced now (a new revision may not be fetched yet).
@@ -189,6 +192,12 @@ export class Agent {
     } catch (error) {
       this.deps.logger.warn('housekeeping failed', { error: messageOf(error) });
     }
+  }
+
+  /** Records a removal in progress until it settles (failed or not). */
+  private track(bundle: string, removal: Promise<unknown>): void {
+    const settled = removal.catch(() => undefined).finally(() => this.removing.delete(bundle));
+    this.removing.set(bundle, settled);
   }
 
   private resync(): void {

@@ -6,13 +6,16 @@
  * come last and only once the main objects are healthy; test hooks are never
  * created; hook-succeeded deletes the Job; generateName hooks get a new name
  * each run; a failing or hanging PreSync hook fails the deployment with
- * HookFailed and leaves the main objects unapplied.
- * Calls the agent's reconcile step directly (no hub).
+ * HookFailed and leaves the main objects unapplied; removing a bundle runs
+ * its PreDelete hooks before deleting its objects and its PostDelete hooks
+ * after.
+ * Calls the agent's reconcile and removal steps directly (no hub).
  */
 import { DeploymentOptions, type DeploymentAssignment } from '@flotilla/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../agent/src/kube/kube-client.ts';
 import { reconcileRevision } from '../../agent/src/reconcile/reconcile.ts';
+import { removeDeployment } from '../../agent/src/reconcile/remove-deployment.ts';
 import { CLUSTER_TOOLS, ensureTools, startClusters, type Cluster } from '../clusters/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { agentContext, configMap, createNamespace, kubeFor, rand, read, storeRevision } from './agent-support.ts';
@@ -313,6 +316,95 @@ describe('agent hooks (workloads cluster)', () => {
       const all = await pods(bundle);
       expect(all).toHaveLength(2);
       expect(all).toContain(started);
+    }, 120_000);
+  });
+
+  describe('removing a bundle (PreDelete and PostDelete hooks, kept from its last revision)', () => {
+    /** A Pod hook no node accepts: it runs until the test says it succeeded. */
+    const hookPod = (name: string, annotations: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, annotations },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'registry.k8s.io/pause:3.10' }], ...unschedulable },
+    });
+    const pod = (name: string) => read(kube, `/api/v1/namespaces/${ns}/pods/${name}`);
+    const gone = (obj: { metadata: { deletionTimestamp?: string } } | undefined) => obj === undefined || obj.metadata.deletionTimestamp !== undefined;
+    const succeed = (name: string) =>
+      kube.request('PATCH', `/api/v1/namespaces/${ns}/pods/${name}/status`, {
+        contentType: 'application/merge-patch+json',
+        body: { status: { phase: 'Succeeded', containerStatuses: [{ name: 'run', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] } },
+      });
+    const kept = (bundle: string) => read(kube, `/api/v1/namespaces/${agentNs}/secrets/flotilla-delete-hooks-${bundle}`);
+    const inventory = (bundle: string) => read(kube, `/api/v1/namespaces/${agentNs}/configmaps/flotilla-inventory-${bundle}`);
+    const remove = (bundle: string, hookTimeoutMs = 60_000) => removeDeployment(agentContext(kube, agentNs, { hookTimeoutMs }), bundle);
+
+    it('runs the PreDelete hooks before it deletes the objects, the PostDelete hooks once they are gone; never in a sync', async () => {
+      const bundle = `removed-${rand()}`;
+      const [pre, post, main] = [`pre-${bundle}`, `post-${bundle}`, `main-${bundle}`];
+      const applied = await apply(bundle, [
+        configMap(main, ns),
+        hookPod(pre, { 'helm.sh/hook': 'pre-delete', 'helm.sh/hook-delete-policy': 'before-hook-creation' }),
+        hookPod(post, { 'argocd.argoproj.io/hook': 'PostDelete' }),
+      ]);
+      expect(applied.failure).toBeUndefined();
+      expect(await pod(pre)).toBeUndefined();
+      expect(await pod(post)).toBeUndefined();
+      expect(await kept(bundle)).toBeDefined();
+      expect(applied.inventory.objects.map((o) => o.name)).toEqual([main]);
+
+      const removal = remove(bundle);
+      await eventually(async () => expect(await pod(pre)).toBeDefined(), { timeoutMs: 30_000, description: 'PreDelete hook created' });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await read(kube, cm(main))).toBeDefined(); // nothing deleted while the PreDelete hook runs
+      expect(await pod(post)).toBeUndefined();
+      await succeed(pre);
+      await eventually(async () => expect(await pod(post)).toBeDefined(), { timeoutMs: 30_000, description: 'PostDelete hook created' });
+      expect(gone(await read(kube, cm(main)))).toBe(true);
+      await succeed(post);
+      await removal;
+
+      const preLive = await pod(pre);
+      expect(preLive.metadata.annotations['flotilla.dev/hook']).toBe('PreDelete'); // before-hook-creation alone: kept, as Argo CD keeps it
+      expect(gone(await pod(post))).toBe(true); // no policy: deleted once it succeeded
+      expect(await kept(bundle)).toBeUndefined();
+      expect(await inventory(bundle)).toBeUndefined();
+    }, 180_000);
+
+    it('deletes nothing while a PreDelete hook fails; the next removal runs it again and goes on', async () => {
+      const bundle = `pre-fails-${rand()}`;
+      const [pre, main] = [`pre-${bundle}`, `main-${bundle}`];
+      expect((await apply(bundle, [configMap(main, ns), hookPod(pre, { 'argocd.argoproj.io/hook': 'PreDelete' })])).failure).toBeUndefined();
+
+      await expect(remove(bundle, 3_000)).rejects.toMatchObject({
+        reason: 'HookFailed',
+        message: expect.stringMatching(new RegExp(`^removing bundle ${bundle}: PreDelete hook Pod ${ns}/${pre} timed out after 3 s: .*; its objects were not deleted, retrying at the next resync$`)),
+      });
+      expect(await read(kube, cm(main))).toBeDefined();
+      expect(await inventory(bundle)).toBeDefined();
+      const first = await pod(pre);
+
+      const retry = remove(bundle);
+      await eventually(async () => expect((await pod(pre))?.metadata.uid ?? first.metadata.uid).not.toBe(first.metadata.uid), {
+        timeoutMs: 30_000,
+        description: 'the timed out hook replaced by a new run',
+      });
+      await succeed(pre);
+      await retry;
+      expect(gone(await read(kube, cm(main)))).toBe(true);
+      expect(gone(await pod(pre))).toBe(true);
+      expect(await inventory(bundle)).toBeUndefined();
+    }, 180_000);
+
+    it('with keepResources runs no delete hook and deletes nothing', async () => {
+      const bundle = `kept-${rand()}`;
+      const [pre, main] = [`pre-${bundle}`, `main-${bundle}`];
+      const applied = await apply(bundle, [configMap(main, ns), hookPod(pre, { 'helm.sh/hook': 'pre-delete' })], 60_000, { keepResources: true });
+      expect(applied.failure).toBeUndefined();
+      await remove(bundle);
+      expect(await pod(pre)).toBeUndefined();
+      expect(await read(kube, cm(main))).toBeDefined();
+      expect(await kept(bundle)).toBeUndefined();
+      expect(await inventory(bundle)).toBeUndefined();
     }, 120_000);
   });
 

@@ -2,6 +2,7 @@ import { isNotFound } from '../kube/kube-api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { BUNDLE_LABEL } from '../kube/object-ref.js';
 import { serverSideApply } from '../kube/server-side-apply.js';
+import { DeleteHookStore } from './hooks/delete-hooks.store.js';
 import { decodeObjects, encodeObjects, type Inventory } from './inventory.js';
 
 const INVENTORY_LABEL = 'flotilla.dev/inventory';
@@ -11,12 +12,16 @@ interface ConfigMap {
   data?: Record<string, string>;
 }
 
-/** Inventories as ConfigMaps `flotilla-inventory-<bundle>` in the agent namespace. */
+/** Inventories as ConfigMaps `flotilla-inventory-<bundle>` in the agent namespace, and the delete hooks kept beside them. */
 export class InventoryStore {
+  readonly deleteHooks: DeleteHookStore;
+
   constructor(
     private readonly kube: KubeClient,
     private readonly namespace: string,
-  ) {}
+  ) {
+    this.deleteHooks = new DeleteHookStore(kube, namespace);
+  }
 
   async load(bundleName: string): Promise<Inventory | undefined> {
     try {
@@ -43,6 +48,7 @@ export class InventoryStore {
         appliedKey: inventory.appliedKey,
         keepResources: String(inventory.keepResources),
         deleteNamespace: inventory.deleteNamespace ?? '',
+        deleteHooks: inventory.deleteHooksDigest ?? '',
         objects: encodeObjects(inventory.objects),
       },
     });
@@ -83,6 +89,7 @@ function fromConfigMap(cm: ConfigMap): Inventory | undefined {
     appliedKey: d.appliedKey ?? '',
     keepResources: d.keepResources === 'true',
     ...(d.deleteNamespace ? { deleteNamespace: d.deleteNamespace } : {}),
+    ...(d.deleteHooks ? { deleteHooksDigest: d.deleteHooks } : {}),
     objects: decodeObjects(d.objects ?? ''),
   };
 }

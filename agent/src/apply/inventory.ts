@@ -20,6 +20,8 @@ export interface Inventory {
   keepResources: boolean;
   /** The release namespace to delete with the bundle (fleet.yaml deleteNamespace), `''` for none. */
   deleteNamespace?: string;
+  /** Fingerprint of the delete hooks kept for the bundle's removal (delete-hooks.store.ts), `''` for none. */
+  deleteHooksDigest?: string;
   /** Every object that may exist because of this bundle. */
   objects: ObjectRef[];
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeploymentAssignment } from '@flotilla/proto';
+import { deleteHooksDigest, deleteHooksOf, type KeptDeleteHooks } from '../apply/hooks/delete-hooks.js';
 import { emptyInventory, mergeObjects, sameObjects, type Inventory } from '../apply/inventory.js';
 import { prune, pruneOptions } from '../apply/prune.js';
 import { AgentError, messageOf } from '../errors.js';
@@ -31,7 +32,9 @@ export interface RevisionResult {
  * One deployment's revision, as a straight line of named steps (Flux's
  * kustomize-controller shape): fetch content → parse → guard empty → plan →
  * PreSync hooks → Sync phase (main objects and Sync hooks, wave by wave) →
- * prune (highest wave first) → PostSync hooks (once healthy) → record. A step that cannot continue throws an AgentError
+ * prune (highest wave first) → PostSync hooks (once healthy) → record. The
+ * revision's delete hooks are kept (before anything is applied) for the bundle's
+ * removal. A step that cannot continue throws an AgentError
  * with its reason (ContentFetchFailed, ContentInvalid, EmptyRevisionRefused,
  * PlanFailed); object-level failures are collected instead, so that one bad
  * object neither stops the others nor lets prune run.
@@ -47,6 +50,9 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   const { plan, hooks, sync } = await makePlan(ctx, assignment, objects, inventory);
   for (const d of hooks.dropped) ctx.logger.debug('not applied', { bundle: bundleName, object: refKey(d.ref), why: d.why });
 
+  const keptHooks = deleteHooksOf(revision, hooks);
+  const hooksDigest = deleteHooksDigest(keptHooks); // refuses (HookFailed) delete hooks too large to keep
+
   const planned = plan.steps.flatMap((s) => s.objects);
   // An unknown kind may become known (its CRD installed by someone else): worth retrying.
   const objectErrors = new Map<string, AgentError>(plan.refused.map((r) => [r.key, new AgentError(r.reason, r.message, { retryable: r.reason === 'ApplyFailed' })]));
@@ -54,6 +60,12 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
   const result: RevisionResult = { inventory, objects: planned, refs: plan.desiredRefs, objectErrors, upToDate: false };
   if (inventory.appliedKey === key && sameObjects(inventory.objects, plan.desiredRefs)) {
     // Already applied (e.g. by this agent before a restart): re-applying would only churn the API server.
+    // Delete hooks an older agent did not keep are kept now, without running the revision again.
+    if (hooksDigest !== (inventory.deleteHooksDigest ?? '')) {
+      await keepDeleteHooks(ctx, inventory, keptHooks, hooksDigest);
+      result.inventory = { ...inventory, deleteHooksDigest: hooksDigest };
+      await ctx.inventories.save(result.inventory);
+    }
     return { ...result, upToDate: true };
   }
 
@@ -63,8 +75,11 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
     deploymentId,
     keepResources: options?.keepResources ?? false,
     deleteNamespace: options?.deleteNamespace && options.defaultNamespace ? options.defaultNamespace : '',
+    deleteHooksDigest: hooksDigest,
     objects: mergeObjects(inventory.objects, plan.desiredRefs),
   };
+  // The hooks before the inventory that names them: a removal never finds a digest without its hooks.
+  await keepDeleteHooks(ctx, inventory, keptHooks, hooksDigest);
   await ctx.inventories.save(attempt);
   result.inventory = attempt;
 
@@ -102,6 +117,13 @@ export async function reconcileRevision(ctx: ReconcileContext, assignment: Deplo
     result.failure = new AgentError('PruneFailed', `${leftovers.length} object(s) that left the bundle could not be deleted; ${first.message}`, { retryable: true });
   }
   return result;
+}
+
+/** Writes (or deletes, for none) the kept delete hooks when they differ from what the inventory records. */
+async function keepDeleteHooks(ctx: ReconcileContext, inventory: Inventory, kept: KeptDeleteHooks, digest: string): Promise<void> {
+  if (digest === (inventory.deleteHooksDigest ?? '')) return;
+  if (digest) await ctx.inventories.deleteHooks.save(inventory.bundleName, kept);
+  else await ctx.inventories.deleteHooks.delete(inventory.bundleName);
 }
 
 function guardEmpty(revision: string, count: number, inventory: Inventory, allowEmpty: boolean): void {

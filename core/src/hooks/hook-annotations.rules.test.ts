@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, deletePolicies, hookWave, isHookObject, type AnnotatedObject } from './hook-annotations.rules.js';
+import { classify, deletePolicies, hookWave, isHookObject, namedDeletePolicies, type AnnotatedObject } from './hook-annotations.rules.js';
 
 const withAnnotations = (annotations: Record<string, string>): AnnotatedObject => ({ metadata: { annotations } });
 
@@ -12,9 +12,21 @@ describe('classify (gitops-engine hook.IsHook / hook.Types)', () => {
   });
 
   it('drops test hooks and Helm phases that have no place in a sync', () => {
-    for (const hook of ['test', 'test-success', 'test-failure', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback']) {
+    for (const hook of ['test', 'test-success', 'test-failure', 'pre-rollback', 'post-rollback']) {
       expect(classify(withAnnotations({ 'helm.sh/hook': hook })).role).toBe('dropped');
     }
+  });
+
+  it('keeps delete hooks, by either annotation, as Argo CD’s controller reads them (controller/hook.go)', () => {
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'pre-delete' }))).toMatchObject({ role: 'hook', phases: [], deletePhases: ['PreDelete'] });
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'post-delete' }))).toMatchObject({ role: 'hook', phases: [], deletePhases: ['PostDelete'] });
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'PreDelete,PostDelete' }))).toMatchObject({ phases: [], deletePhases: ['PreDelete', 'PostDelete'] });
+    // A hook of a sync phase and a delete phase runs in both.
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'pre-install, pre-delete' }))).toMatchObject({ phases: ['PreSync'], deletePhases: ['PreDelete'] });
+    // Argo's annotation wins for sync phases only: Argo CD's controller still finds Helm's delete hook beside it.
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'PostSync', 'helm.sh/hook': 'post-delete' }))).toMatchObject({ phases: ['PostSync'], deletePhases: ['PostDelete'] });
+    expect(classify(withAnnotations({ 'argocd.argoproj.io/hook': 'Skip', 'helm.sh/hook': 'pre-delete' }))).toMatchObject({ role: 'hook', deletePhases: ['PreDelete'] });
+    expect(classify(withAnnotations({ 'helm.sh/hook': 'post-install' }))).toMatchObject({ deletePhases: [] });
   });
 
   it('applies crd-install objects and objects without hook annotations as main objects', () => {
@@ -38,6 +50,8 @@ describe('deletePolicies', () => {
   it('defaults to BeforeHookCreation', () => {
     expect(deletePolicies(withAnnotations({}))).toEqual(['BeforeHookCreation']);
     expect(deletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'bogus' }))).toEqual(['BeforeHookCreation']);
+    expect(namedDeletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'bogus' }))).toEqual([]);
+    expect(namedDeletePolicies(withAnnotations({ 'helm.sh/hook-delete-policy': 'hook-failed' }))).toEqual(['HookFailed']);
   });
 
   it('maps Helm’s policies and unites them with Argo CD’s', () => {
@@ -64,6 +78,8 @@ describe('isHookObject (who may use metadata.generateName)', () => {
     expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'post-install' }))).toBe(true);
     expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Sync' }))).toBe(true);
     expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'SyncFail', 'helm.sh/hook': 'test' }))).toBe(true);
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'pre-delete' }))).toBe(true);
+    expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'PostDelete' }))).toBe(true);
   });
 
   it('is false for main objects, dropped hooks and hook annotations without a phase', () => {
@@ -71,7 +87,7 @@ describe('isHookObject (who may use metadata.generateName)', () => {
     expect(isHookObject({})).toBe(false);
     expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'crd-install' }))).toBe(false);
     expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'test' }))).toBe(false);
-    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'pre-delete' }))).toBe(false);
+    expect(isHookObject(withAnnotations({ 'helm.sh/hook': 'pre-rollback' }))).toBe(false);
     expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Skip' }))).toBe(false);
     expect(isHookObject(withAnnotations({ 'argocd.argoproj.io/hook': 'Bogus' }))).toBe(false);
   });

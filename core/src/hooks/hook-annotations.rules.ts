@@ -19,9 +19,19 @@ export const HELM_DELETE_POLICY = 'helm.sh/hook-delete-policy';
 /** Set by the agent on every hook it creates: the phase it ran in. */
 export const HOOK_PHASE_ANNOTATION = 'flotilla.dev/hook';
 
-/** The phases a hook runs in (Argo CD's names). */
+/** The phases of a sync a hook runs in (Argo CD's names). */
 export type HookPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 export const HOOK_PHASES: readonly HookPhase[] = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
+
+/**
+ * The phases a hook runs in when its bundle is removed from a cluster (Argo CD's
+ * PreDelete and PostDelete, which run when an Application is deleted): before
+ * its objects are deleted, and once they are gone.
+ */
+export type DeletePhase = 'PreDelete' | 'PostDelete';
+export const DELETE_PHASES: readonly DeletePhase[] = ['PreDelete', 'PostDelete'];
+/** Helm's delete hooks, as Argo CD's controller maps them (`controller/hook.go`). */
+const HELM_DELETE_PHASES: Record<DeletePhase, string> = { PreDelete: 'pre-delete', PostDelete: 'post-delete' };
 
 /** Argo CD's delete policies; Helm's are mapped onto them. */
 export type DeletePolicy = 'BeforeHookCreation' | 'HookSucceeded' | 'HookFailed';
@@ -43,13 +53,14 @@ const ARGO_POLICIES = new Set<string>(['BeforeHookCreation', 'HookSucceeded', 'H
  * What an object of a revision is to the agent:
  * - `main`: applied, inventoried and pruned like any object (also `helm.sh/hook: crd-install`,
  *   which Helm 3 only kept for compatibility and Argo CD applies as a plain object);
- * - `hook`: run in its phases around the main apply, never inventoried;
+ * - `hook`: run in its sync phases around the main apply, and kept to run in its delete phases
+ *   when the bundle is removed; never inventoried;
  * - `dropped`: never applied (`argocd.argoproj.io/hook: Skip`; Helm hooks with no phase Argo CD
- *   maps: test, test-success, test-failure, pre/post-delete, pre/post-rollback).
+ *   maps: test, test-success, test-failure, pre/post-rollback).
  */
 export type ObjectRole =
   | { role: 'main' }
-  | { role: 'hook'; phases: HookPhase[]; deletePolicies: DeletePolicy[] }
+  | { role: 'hook'; phases: HookPhase[]; deletePhases: DeletePhase[]; deletePolicies: DeletePolicy[] }
   | { role: 'dropped'; why: string };
 
 /** Comma-separated annotation values, trimmed (gitops-engine's GetAnnotationCSVs). */
@@ -60,30 +71,39 @@ function csv(obj: AnnotatedObject, key: string): string[] | undefined {
 }
 
 /**
- * Classifies one object as gitops-engine's `hook.IsHook`/`hook.Types`/`hook.Skip` do: an
- * `argocd.argoproj.io/hook` annotation wins over `helm.sh/hook` (Helm's is then ignored entirely).
+ * Classifies one object as gitops-engine's `hook.IsHook`/`hook.Types`/`hook.Skip` do for the
+ * sync phases (an `argocd.argoproj.io/hook` annotation wins over `helm.sh/hook`, whose sync
+ * phases are then ignored), and as Argo CD's controller does for the delete phases (either
+ * annotation names one: `PreDelete`/`PostDelete`, `pre-delete`/`post-delete`).
  */
 export function classify(obj: AnnotatedObject): ObjectRole {
   const argo = csv(obj, ARGO_HOOK);
+  const helm = csv(obj, HELM_HOOK);
+  const deletePhases = DELETE_PHASES.filter((p) => argo?.includes(p) || helm?.includes(HELM_DELETE_PHASES[p]));
+  const hook = (phases: HookPhase[]): ObjectRole => ({ role: 'hook', phases, deletePhases, deletePolicies: deletePolicies(obj) });
   if (argo !== undefined) {
     const known = argo.filter((t) => (HOOK_PHASES as readonly string[]).includes(t) || t === 'Skip');
     // Only "Skip" (alone) skips; Argo CD also ignores Skip next to a real phase.
-    if (known.length === 1 && known[0] === 'Skip') return { role: 'dropped', why: `${ARGO_HOOK}: Skip` };
-    return { role: 'hook', phases: unique(known.filter((t): t is HookPhase => t !== 'Skip')), deletePolicies: deletePolicies(obj) };
+    if (known.length === 1 && known[0] === 'Skip' && deletePhases.length === 0) return { role: 'dropped', why: `${ARGO_HOOK}: Skip` };
+    return hook(unique(known.filter((t): t is HookPhase => t !== 'Skip')));
   }
-  const helm = csv(obj, HELM_HOOK);
   if (helm === undefined || obj.metadata?.annotations?.[HELM_HOOK] === 'crd-install') return { role: 'main' };
   const phases = unique(helm.map((t) => HELM_PHASES[t]).filter((p): p is HookPhase => p !== undefined));
-  if (phases.length === 0) return { role: 'dropped', why: `${HELM_HOOK}: ${helm.join(',')} has no phase in a sync (Argo CD ignores it too)` };
-  return { role: 'hook', phases, deletePolicies: deletePolicies(obj) };
+  if (phases.length === 0 && deletePhases.length === 0) return { role: 'dropped', why: `${HELM_HOOK}: ${helm.join(',')} has no phase Argo CD runs (it ignores it too)` };
+  return hook(phases);
 }
 
 /** Argo's and Helm's delete policies together; BeforeHookCreation when neither names one. */
 export function deletePolicies(obj: AnnotatedObject): DeletePolicy[] {
+  const all = namedDeletePolicies(obj);
+  return all.length ? all : ['BeforeHookCreation'];
+}
+
+/** The delete policies the object's annotations name (Argo's and Helm's), none when they name none. */
+export function namedDeletePolicies(obj: AnnotatedObject): DeletePolicy[] {
   const argo = (csv(obj, ARGO_DELETE_POLICY) ?? []).filter((p): p is DeletePolicy => ARGO_POLICIES.has(p));
   const helm = (csv(obj, HELM_DELETE_POLICY) ?? []).map((p) => HELM_POLICIES[p]).filter((p): p is DeletePolicy => p !== undefined);
-  const all = unique([...argo, ...helm]);
-  return all.length ? all : ['BeforeHookCreation'];
+  return unique([...argo, ...helm]);
 }
 
 /** Wave of a hook: `argocd.argoproj.io/sync-wave`, else `helm.sh/hook-weight`, else 0 (gitops-engine `syncwaves.Wave`; non-integers ignored). */
@@ -102,14 +122,14 @@ function unique<T>(items: T[]): T[] {
 }
 
 /**
- * Whether an object is a hook that runs in a sync phase: `argocd.argoproj.io/hook`
- * with a phase, or `helm.sh/hook` with a phase Argo CD maps (not a test,
- * delete or rollback hook, not `crd-install`). Only such objects may be
+ * Whether an object is a hook that runs in a phase: `argocd.argoproj.io/hook`
+ * with a phase, or `helm.sh/hook` with a phase Argo CD maps (not a test
+ * or rollback hook, not `crd-install`). Only such objects may be
  * named by `metadata.generateName` (each run creates a new object).
  */
 export function isHookObject(obj: AnnotatedObject): boolean {
   const role = classify(obj);
-  return role.role === 'hook' && role.phases.length > 0;
+  return role.role === 'hook' && role.phases.length + role.deletePhases.length > 0;
 }
 
 /**

@@ -56,6 +56,28 @@ describe('planRevision', () => {
     expect(pre?.deletePolicies).toEqual(['HookSucceeded']);
   });
 
+  it('keeps delete hooks out of the sync, in their own phases by hook-weight; deleted once succeeded when they name no policy', () => {
+    const p = plan([
+      obj('ConfigMap', 'cfg'),
+      obj('Job', 'drain', { 'helm.sh/hook': 'pre-delete', 'helm.sh/hook-weight': '2' }),
+      obj('Job', 'backup', { 'argocd.argoproj.io/hook': 'PreDelete', 'argocd.argoproj.io/hook-delete-policy': 'HookFailed' }),
+      obj('ConfigMap', 'farewell', { 'helm.sh/hook': 'post-delete,post-install' }),
+    ]);
+    expect(p.plan.desiredRefs.map((r) => r.name)).toEqual(['cfg']);
+    expect(names(hooksOf(p.hooks, 'PreDelete'))).toEqual(['Job/backup@0', 'Job/drain@2']);
+    expect(names(hooksOf(p.hooks, 'PostDelete'))).toEqual(['ConfigMap/farewell@0']);
+    expect(names(hooksOf(p.hooks, 'PostSync'))).toEqual(['ConfigMap/farewell@0']);
+    expect(p.sync.flatMap((w) => w.hooks)).toEqual([]);
+    expect(p.hooks.dropped).toEqual([]);
+    const [backup, drain] = hooksOf(p.hooks, 'PreDelete');
+    expect(drain!.deletePolicies).toEqual(['BeforeHookCreation', 'HookSucceeded']);
+    expect(backup!.deletePolicies).toEqual(['HookFailed']);
+    expect(drain!.planned.object.metadata?.annotations?.['flotilla.dev/hook']).toBe('PreDelete');
+    expect(drain!.planned.object.metadata?.labels?.['flotilla.dev/bundle']).toBe('shop');
+    // In a sync phase the hook keeps the sync default.
+    expect(hooksOf(p.hooks, 'PostSync')[0]!.deletePolicies).toEqual(['BeforeHookCreation']);
+  });
+
   it('refuses hooks of unknown kinds', () => {
     const p = plan([{ apiVersion: 'x.example.com/v1', kind: 'Gadget', metadata: { name: 'g', annotations: { 'helm.sh/hook': 'post-install' } } }]);
     expect(p.hooks.refused.map((r) => r.ref.name)).toEqual(['g']);
