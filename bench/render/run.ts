@@ -16,7 +16,10 @@
  *    (rows in bundle_renders) against the distinct customisations (bundles × 3)
  *    and the deployments (bundles × clusters);
  * 3. unchanged: every bundle uploaded again with the same files: renders
- *    executed (must be 0) and the time until the hub answered all uploads.
+ *    executed (must be 0) and the time until the hub answered all uploads;
+ * 4. the floor: the cold phase's renders by the render library alone in the
+ *    benchmark's process (library-floor.ts: no hub, no database), as many at a
+ *    time as the hub's render workers: what no hub on this library goes below.
  *
  * Goal (issue #10): cold ≤ 1.2 × baseline ÷ cores used; unchanged ≤ 1 s.
  */
@@ -31,6 +34,7 @@ import { archiveOf } from '../../test/support/bundle-archive.ts';
 import { query } from '../../test/support/database.ts';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { childPids, cpuSeconds, cpuSecondsOfCommand, cpuSecondsWithChildren, findHubPid, machineBusySeconds, machineStealSeconds, procStatus } from '../support/proc.ts';
+import { libraryFloor } from './library-floor.ts';
 import { benchTree, ENVS, helmValues, type BenchBundle } from './tree.ts';
 
 const { values: opts } = parseArgs({
@@ -147,6 +151,8 @@ async function main(): Promise<void> {
   const [helm, kustomize] = [await toolPath('helm'), await toolPath('kustomize')];
   log(`baseline: shell loop over ${bundles.filter((b) => b.kind !== 'raw').length * ENVS.length} tool calls`);
   const base = baseline(bundles, helm, kustomize);
+  log(`floor: the same renders by the render library alone, ${CONCURRENCY} at a time`);
+  const floor = await libraryFloor(bundles, helm, kustomize, CONCURRENCY);
 
   log('idle RSS by role');
   const tools = { FLOTILLA_HELM: helm, FLOTILLA_KUSTOMIZE: kustomize };
@@ -200,6 +206,7 @@ async function main(): Promise<void> {
     const rows = [
       `| baseline: shell loop, ${base.calls} tool calls, sequential | ${seconds(base.ms)} s | — |`,
       `| cold: ${bundles.length} bundles × ${CLUSTERS} clusters, ${CONCURRENCY} render workers | ${seconds(coldMs)} s (uploads answered in ${seconds(uploadedMs)} s; CPU: hub ${coldCpu.hub.toFixed(1)} s, helm/kustomize ${coldCpu.tools.toFixed(1)} s, PostgreSQL ${coldCpu.postgres.toFixed(1)} s, Redis ${coldCpu.redis.toFixed(1)} s, this benchmark ${coldCpu.bench.toFixed(1)} s, whole machine ${coldCpu.machine.toFixed(1)} core-s of which ${coldCpu.steal.toFixed(1)} stolen by the hypervisor; floor of that work on ${cpus().length} cores ${seconds(floorMs)} s) | ≤ 1.2 × baseline ÷ ${CONCURRENCY} = ${seconds(goalCold)} s: ${coldMs <= goalCold ? 'met' : 'NOT met'} |`,
+      `| the cold phase's renders by the render library alone (no hub, no database), ${CONCURRENCY} at a time | ${seconds(floor.ms)} s for ${floor.renders} renders (CPU: the library ${floor.nodeCpu.toFixed(1)} s, helm/kustomize and the tool host ${floor.toolCpu.toFixed(1)} s) | ${floor.ms <= goalCold ? 'at or under' : 'above'} the cold goal's ${seconds(goalCold)} s |`,
       `| hub event-loop delay during cold (what streams and API calls waited behind) | p99 ${delay.p99.toFixed(1)} ms, max ${delay.max.toFixed(1)} ms | — |`,
       `| renders executed (cold) | ${renders} (distinct customisations ${bundles.length * ENVS.length}, deployments ${deployments}, distinct revisions ${revisions}) | = distinct customisations: ${renders === bundles.length * ENVS.length ? 'met' : 'NOT met'} |`,
       `| idle hub RSS by FLOTILLA_ROLE (what the all-in-one default costs) | all roles ${rss.all.toFixed(0)} MiB; api,gateway ${rss.front.toFixed(0)} MiB; render ${rss.render.toFixed(0)} MiB | — |`,
