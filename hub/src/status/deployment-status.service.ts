@@ -3,6 +3,7 @@ import { redactSecretDiffs } from '@flotilla/core';
 import type { DeploymentStatus as ProtoStatus } from '@flotilla/proto';
 import type { DeploymentState } from '../generated/prisma/client.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { GroupCommit } from '../platform/batching/group-commit.js';
 import { DomainError } from '../platform/errors/domain-error.js';
 import { HubMetrics } from '../platform/metrics/metrics.js';
 import { eventRows, type FleetEventInput } from '../platform/events/fleet-event-log.js';
@@ -47,6 +48,12 @@ export class DeploymentStatusService {
     @Inject(HubMetrics) private readonly metrics: HubMetrics,
   ) {}
 
+  /** Reports of many clusters written together (group commit): one read and one statement per batch. */
+  private readonly writes = new GroupCommit((items: ClusterReport[]) => this.recordBatch(items), {
+    maxWeight: MAX_DEPLOYMENTS_PER_WRITE,
+    weight: (item) => item.reports.length,
+  });
+
   /**
    * Stores an agent's report. Only deployments of the calling cluster are
    * touched (the WHERE clause carries the cluster id from the credential);
@@ -54,44 +61,66 @@ export class DeploymentStatusService {
    * not change (same hash of state, reason, message, applied revision and
    * resources) is not written at all: idle clusters re-report every minute,
    * and 5,000 of them used to rewrite every row and its resources JSON.
-   * Changed rows are written with one UPDATE per report. Returns how many
-   * were accepted and how many of those changed.
+   * Reports that arrive while a write runs are written together in the next
+   * one (GroupCommit): a fleet-wide change makes every cluster report at
+   * once. Returns how many were accepted and how many of those changed.
    */
-  async record(clusterId: string, reports: ProtoStatus[]): Promise<{ accepted: number; changed: number }> {
-    if (reports.length === 0) return { accepted: 0, changed: 0 };
+  record(clusterId: string, reports: ProtoStatus[]): Promise<{ accepted: number; changed: number }> {
+    if (reports.length === 0) return Promise.resolve({ accepted: 0, changed: 0 });
+    return this.writes.submit({ clusterId, reports });
+  }
+
+  private async recordBatch(items: ClusterReport[]): Promise<{ accepted: number; changed: number }[]> {
+    this.metrics.statusWriteBatches.inc();
+    const asked = items.flatMap((item) => item.reports.filter((r) => isUuid(r.deploymentId)).map((r) => ({ cluster: item.clusterId, id: r.deploymentId })));
     const current = await this.prisma.$queryRaw<ReportedRow[]>`
-      SELECT d.id::text AS id, d.desired_revision AS "desiredRevision", d.report_hash AS "reportHash", d.state::text AS state,
-             b.name AS bundle, coalesce(g.name, '') AS "gitRepo", c.name AS cluster
-      FROM deployments d JOIN bundles b ON b.id = d.bundle_id JOIN clusters c ON c.id = d.cluster_id
-      LEFT JOIN git_repos g ON g.id = b.git_repo_id
-      WHERE d.cluster_id = ${clusterId}::uuid AND d.id = ANY(${reports.map((r) => r.deploymentId).filter(isUuid)}::uuid[])`;
-    const known = new Map(current.map((d) => [d.id, d]));
-    const rows = reports.flatMap((r) => {
-      const row = known.get(r.deploymentId);
-      // Not deployed yet (the rollout has not reached this cluster): the agent cannot know it.
-      if (!row?.desiredRevision) return [];
-      const stored = storedReport(row.desiredRevision, r);
-      return [{ id: r.deploymentId, desired: row.desiredRevision, stored, changed: stored.hash !== row.reportHash }];
-    });
-    const changed = rows.filter((r) => r.changed);
-    this.metrics.statusWrites.inc({ result: 'unchanged' }, rows.length - changed.length);
-    if (changed.length === 0) return { accepted: rows.length, changed: 0 };
-    this.metrics.statusWrites.inc({ result: 'written' }, changed.length);
+      SELECT d.id::text AS id, d.cluster_id::text AS "clusterId", d.desired_revision AS "desiredRevision", d.report_hash AS "reportHash",
+             d.state::text AS state, b.name AS bundle, coalesce(g.name, '') AS "gitRepo", c.name AS cluster
+      FROM unnest(${asked.map((a) => a.cluster)}::uuid[], ${asked.map((a) => a.id)}::uuid[]) AS r(cluster_id, id)
+      JOIN deployments d ON d.id = r.id AND d.cluster_id = r.cluster_id
+      JOIN bundles b ON b.id = d.bundle_id JOIN clusters c ON c.id = d.cluster_id
+      LEFT JOIN git_repos g ON g.id = b.git_repo_id`;
+    // Keyed by cluster too: a report naming another cluster's deployment finds nothing.
+    const known = new Map(current.map((d) => [`${d.clusterId}/${d.id}`, d]));
+    const results: { accepted: number; changed: number }[] = [];
+    // A deployment reported twice in one batch is written once, as its later report says.
+    const written = new Map<string, { clusterId: string; row: ReportedRow; stored: StoredReport }>();
+    for (const item of items) {
+      let accepted = 0;
+      let changed = 0;
+      for (const r of item.reports) {
+        const row = known.get(`${item.clusterId}/${r.deploymentId}`);
+        // Not deployed yet (the rollout has not reached this cluster): the agent cannot know it.
+        if (!row?.desiredRevision) continue;
+        accepted++;
+        const stored = storedReport(row.desiredRevision, r);
+        if (stored.hash === row.reportHash) continue;
+        changed++;
+        written.set(row.id, { clusterId: item.clusterId, row, stored });
+      }
+      results.push({ accepted, changed });
+    }
+    const total = results.reduce((a, r) => ({ accepted: a.accepted + r.accepted, changed: a.changed + r.changed }), { accepted: 0, changed: 0 });
+    this.metrics.statusWrites.inc({ result: 'unchanged' }, total.accepted - total.changed);
+    if (written.size === 0) return results;
+    this.metrics.statusWrites.inc({ result: 'written' }, total.changed);
+    const changed = [...written.values()];
     const col = <K extends keyof StoredReport>(k: K) => changed.map((r) => r.stored[k]);
     // The desired revision is part of the WHERE: a report judged against a
     // revision that changed meanwhile is not stored (the agent reports again).
     // A change of state is an event, inserted by the same statement for the
     // rows the UPDATE wrote: one round trip, atomic, no transaction to hold.
-    const events = changed.flatMap((r) => stateEvents(known.get(r.id)!, r.stored));
+    const events = changed.flatMap((r) => stateEvents(r.row, r.stored));
     await this.prisma.$queryRaw`
       WITH written AS (
         UPDATE deployments AS d SET
           applied_revision = v.applied, state = v.state::"DeploymentState", reason = v.reason, message = v.message,
           resources = v.resources::jsonb, report_hash = v.hash, reported_at = now(), updated_at = now()
-        FROM unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => r.desired)}::text[], ${col('appliedRevision')}::text[],
-                    ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[], ${col('hash')}::text[])
-          AS v(id, desired, applied, state, reason, message, resources, hash)
-        WHERE d.id = v.id AND d.cluster_id = ${clusterId}::uuid AND d.desired_revision = v.desired
+        FROM unnest(${changed.map((r) => r.row.id)}::uuid[], ${changed.map((r) => r.clusterId)}::uuid[], ${changed.map((r) => r.row.desiredRevision)}::text[],
+                    ${col('appliedRevision')}::text[], ${col('state')}::text[], ${col('reason')}::text[], ${col('message')}::text[], ${col('resources')}::text[],
+                    ${col('hash')}::text[])
+          AS v(id, cluster, desired, applied, state, reason, message, resources, hash)
+        WHERE d.id = v.id AND d.cluster_id = v.cluster AND d.desired_revision = v.desired
         RETURNING d.id::text AS id),
       logged AS (
         INSERT INTO fleet_events (kind, bundle, cluster, git_repo, severity, message, data)
@@ -101,7 +130,7 @@ export class DeploymentStatusService {
         RETURNING 1)
       SELECT (SELECT count(*)::int FROM written) AS written, (SELECT count(*)::int FROM logged) AS logged`;
     if (events.length > 0) wakeSignals.fleetEvents.notify();
-    return { accepted: rows.length, changed: changed.length };
+    return results;
   }
 
   /**
@@ -185,10 +214,19 @@ function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
-/** The events a stored report makes: a state change, plus ErrApplied and drift as their own kinds. */
-/** A deployment of the reporting cluster as record() reads it. */
+/** One cluster's report, as record() queues it. */
+interface ClusterReport {
+  clusterId: string;
+  reports: ProtoStatus[];
+}
+
+/** At most this many deployments' statuses are written by one statement. */
+const MAX_DEPLOYMENTS_PER_WRITE = 2000;
+
+/** A deployment of a reporting cluster as recordBatch() reads it. */
 interface ReportedRow {
   id: string;
+  clusterId: string;
   desiredRevision: string | null;
   reportHash: string;
   state: DeploymentState;
@@ -197,6 +235,7 @@ interface ReportedRow {
   cluster: string;
 }
 
+/** The events a stored report makes: a state change, plus ErrApplied and drift as their own kinds. */
 function stateEvents(
   before: ReportedRow,
   after: StoredReport,

@@ -16,17 +16,17 @@ export async function requestRollouts(db: Db, bundleIds: readonly string[]): Pro
 }
 
 /**
- * After a report from a cluster: requests the rollouts of its bundles that
+ * After a report from clusters: requests the rollouts of its bundles that
  * still have something staged and not deployed (the report may be the Ready
  * that lets the next clusters go, or a dependency's). Returns their ids.
  * Rollouts with everything deployed are left to the scheduler's re-check
  * (their pass only records completion): a fleet's worth of Ready reports
  * after a default rollout costs no pass.
  */
-export async function requestRolloutsAfterReport(db: Db, clusterId: string): Promise<string[]> {
+export async function requestRolloutsAfterReport(db: Db, clusterIds: readonly string[]): Promise<string[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     UPDATE bundles SET rollout_requested_at = now()
-    WHERE rollout_pending AND id IN (SELECT bundle_id FROM deployments WHERE cluster_id = ${clusterId}::uuid)
+    WHERE rollout_pending AND id IN (SELECT bundle_id FROM deployments WHERE cluster_id = ANY(${clusterIds}::uuid[]))
     RETURNING id::text`;
   return rows.map((r) => r.id);
 }

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { PrismaService } from '../../database/prisma.service.js';
+import { GroupCommit } from '../../platform/batching/group-commit.js';
 import { RedisHealth } from '../../platform/redis/redis-health.js';
 import { withTimeout } from '../../platform/timeout/with-timeout.js';
 import { ENQUEUE_TIMEOUT_MS } from '../fanout.queue.js';
@@ -46,16 +47,25 @@ export class RolloutQueue {
     await this.enqueue(bundleIds);
   }
 
+  /** Clusters that reported while the previous request ran go together in the next (one statement for many). */
+  private readonly reported = new GroupCommit((clusterIds: string[]) => this.requestAfterReports(clusterIds), { maxWeight: 1000 });
+
   /** A cluster reported: its bundles with something staged and not deployed are planned again. Never throws. */
-  async afterReport(clusterId: string): Promise<void> {
+  afterReport(clusterId: string): Promise<void> {
+    return this.reported.submit(clusterId);
+  }
+
+  private async requestAfterReports(clusterIds: string[]): Promise<void[]> {
+    const unique = [...new Set(clusterIds)];
     try {
-      await this.enqueue(await requestRolloutsAfterReport(this.prisma, clusterId));
+      await this.enqueue(await requestRolloutsAfterReport(this.prisma, unique));
     } catch (error) {
       this.logger.warn('rollout request after a report failed; the rollout scheduler re-checks unfinished rollouts', {
-        clusterId,
+        clusters: unique.length,
         error: (error as Error).message,
       });
     }
+    return clusterIds.map(() => undefined);
   }
 
   private async enqueue(bundleIds: readonly string[]): Promise<void> {

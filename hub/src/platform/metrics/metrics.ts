@@ -53,6 +53,12 @@ export class HubMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly statusWriteBatches = new Counter({
+    name: 'flotilla_status_write_batches_total',
+    help: 'Reads of reported statuses against PostgreSQL: each covers the reports of every cluster that arrived while the previous one ran',
+    registers: [this.registry],
+  });
+
   readonly statusWrites = new Counter({
     name: 'flotilla_status_reports_total',
     help: 'Deployment statuses reported by agents, by whether they changed the stored status (written) or not (unchanged)',
