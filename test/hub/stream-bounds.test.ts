@@ -137,7 +137,8 @@ describe('content streams (defaults, stall after 2 s)', () => {
 describe('Watch streams', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startHub({ env: { FLOTILLA_STREAM_STALL_SECONDS: '4' } });
+    // Every change its own state (no coalescing interval): these tests need a stream with many states to send.
+    hub = await startHub({ env: { FLOTILLA_STREAM_STALL_SECONDS: '4', FLOTILLA_DESIRED_STATE_MIN_INTERVAL_MS: '0' } });
   });
   afterAll(async () => {
     await hub?.dispose();

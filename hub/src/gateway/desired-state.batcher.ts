@@ -19,18 +19,31 @@ export type ReadSnapshots = (clusterIds: string[]) => Promise<Map<string, Desire
  * after the previous one finished: a stream is always handed a state at
  * least as new as the last one, and the stream's generation check then
  * keeps an older state from ever following a newer one.
+ *
+ * A stream is read again at most every `minIntervalMs`: the first change
+ * after a quiet moment is read at once, changes that follow it within the
+ * interval wait for its end and go in one state. 50 bundles changed at once
+ * complete their fan-outs one after another; without the interval each
+ * cluster got a state per completed fan-out (41 states of 50 deployments per
+ * cluster in bench/fanout), each fetched and reported by the agent.
  */
 export class DesiredStateBatcher {
   private readonly pending = new Map<SnapshotTarget, { resolve: () => void; reject: (e: unknown) => void }[]>();
+  /** When each stream was last read (a stream that closed is forgotten with it). */
+  private readonly lastRead = new WeakMap<SnapshotTarget, number>();
   private running = false;
+  /** Ends the loop's wait for a due stream early (a stream not read lately asked). */
+  private wake: (() => void) | undefined;
 
   /**
    * @param read loads the snapshots of the given clusters (clusters that no longer exist are left out).
    * @param maxClusters clusters per read (default 500).
+   * @param minIntervalMs least time between two reads for one stream (default 0: none).
    */
   constructor(
     private readonly read: ReadSnapshots,
     private readonly maxClusters = 500,
+    private readonly minIntervalMs = 0,
   ) {}
 
   /** Resolves once `target` was handed a state read after this call (or the cluster was found gone). */
@@ -40,6 +53,7 @@ export class DesiredStateBatcher {
       if (waiters) waiters.push({ resolve, reject });
       else this.pending.set(target, [{ resolve, reject }]);
       if (!this.running) void this.loop();
+      else this.wake?.();
     });
   }
 
@@ -48,6 +62,16 @@ export class DesiredStateBatcher {
     try {
       while (this.pending.size > 0) {
         const batch = this.take();
+        if (batch.length === 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.untilNextDue());
+            this.wake = () => (clearTimeout(timer), resolve());
+          });
+          this.wake = undefined;
+          continue;
+        }
+        const now = Date.now();
+        for (const [target] of batch) this.lastRead.set(target, now);
         try {
           const snapshots = await this.read([...new Set(batch.map(([t]) => t.clusterId))]);
           for (const [target, waiters] of batch) {
@@ -64,16 +88,26 @@ export class DesiredStateBatcher {
     }
   }
 
-  /** Up to `maxClusters` clusters' worth of waiting targets, removed from the queue. */
+  /** Up to `maxClusters` clusters' worth of waiting targets that are due (read longer than the interval ago), removed from the queue. */
   private take(): [SnapshotTarget, { resolve: () => void; reject: (e: unknown) => void }[]][] {
     const batch: [SnapshotTarget, { resolve: () => void; reject: (e: unknown) => void }[]][] = [];
     const clusters = new Set<string>();
+    const now = Date.now();
     for (const entry of this.pending) {
+      if (now - (this.lastRead.get(entry[0]) ?? -Infinity) < this.minIntervalMs) continue;
       if (!clusters.has(entry[0].clusterId) && clusters.size >= this.maxClusters) break;
       clusters.add(entry[0].clusterId);
       batch.push(entry);
     }
     for (const [target] of batch) this.pending.delete(target);
     return batch;
+  }
+
+  /** Milliseconds until the first waiting target is due. */
+  private untilNextDue(): number {
+    const now = Date.now();
+    let wait = this.minIntervalMs;
+    for (const target of this.pending.keys()) wait = Math.min(wait, (this.lastRead.get(target) ?? -Infinity) + this.minIntervalMs - now);
+    return Math.max(1, wait);
   }
 }

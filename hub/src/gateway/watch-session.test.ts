@@ -144,4 +144,23 @@ describe('WatchSession with the desired-state batcher', () => {
     await s.refresh();
     expect(sent.map((m) => m.generation)).toEqual(['3']);
   });
+
+  it('reads a stream again only once minIntervalMs passed (its changes meanwhile in one read); other streams go at once', async () => {
+    const reads: { ids: string[]; at: number }[] = [];
+    const start = Date.now();
+    const batcher = new DesiredStateBatcher(async (ids) => {
+      reads.push({ ids, at: Date.now() - start });
+      return new Map(ids.map((id) => [id, { generation: BigInt(reads.length), assignments: [] }]));
+    }, 500, 300);
+    const a = session(batcher, [], 'a');
+    await a.refresh();
+    const again = [a.refresh(), a.refresh(), a.refresh()];
+    await new Promise((r) => setTimeout(r, 50));
+    await session(batcher, [], 'b').refresh(); // not read lately: not held up by a's wait
+    await Promise.all(again);
+    expect(reads.map((r) => r.ids)).toEqual([['a'], ['b'], ['a']]);
+    expect(reads[1]!.at).toBeLessThan(200);
+    expect(reads[2]!.at).toBeGreaterThanOrEqual(295);
+  });
 });
+

@@ -50,6 +50,11 @@ export const envSchema = z
      */
     FLOTILLA_DESIRED_STATE_RECHECK_SECONDS: seconds.default(10),
     /**
+     * Least time (ms) between two desired states read for one stream: the first change after a quiet moment goes at
+     * once, the changes that follow within this interval go together in one state. Default 2000; 0 sends each.
+     */
+    FLOTILLA_DESIRED_STATE_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+    /**
      * How often the fan-out repair sweep runs, and how old a bundle's or cluster's fan-out marker must be before the
      * sweep runs that fan-out itself (its BullMQ job was lost or not run, e.g. Redis was down): a committed change gets
      * its deployments within twice this. Default 30.

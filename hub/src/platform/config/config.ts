@@ -14,6 +14,8 @@ export interface HubConfig {
   offlineAfterSeconds: number;
   streamRecheckSeconds: number;
   desiredStateRecheckSeconds: number;
+  /** Least time between two desired states read for one stream (FLOTILLA_DESIRED_STATE_MIN_INTERVAL_MS). */
+  desiredStateMinIntervalMs: number;
   /** Period of the fan-out repair sweep and the age of the fan-out markers it repairs. */
   fanoutRepairSeconds: number;
   contentCacheBytes: number;
@@ -86,6 +88,7 @@ function fromEnv(e: HubEnv): HubConfig {
     offlineAfterSeconds: e.FLOTILLA_OFFLINE_AFTER_SECONDS,
     streamRecheckSeconds: e.FLOTILLA_STREAM_RECHECK_SECONDS,
     desiredStateRecheckSeconds: e.FLOTILLA_DESIRED_STATE_RECHECK_SECONDS,
+    desiredStateMinIntervalMs: e.FLOTILLA_DESIRED_STATE_MIN_INTERVAL_MS,
     fanoutRepairSeconds: e.FLOTILLA_FANOUT_REPAIR_SECONDS,
     contentCacheBytes: e.FLOTILLA_CONTENT_CACHE_BYTES,
     rollouts: { historyDepth: e.FLOTILLA_ROLLOUT_HISTORY, recheckSeconds: e.FLOTILLA_ROLLOUT_RECHECK_SECONDS },
