@@ -16,7 +16,7 @@ export async function requestRollouts(db: Db, bundleIds: readonly string[]): Pro
 }
 
 /**
- * After a report from clusters: requests the rollouts of its bundles that
+ * After reports from clusters: requests the rollouts of their bundles that
  * still have something staged and not deployed (the report may be the Ready
  * that lets the next clusters go, or a dependency's). Returns their ids.
  * Rollouts with everything deployed are left to the scheduler's re-check
