@@ -5,12 +5,12 @@
  * starts them. No hub built on this library can render the tree faster on this machine: its wall time, this
  * process's CPU (loading, fleet.yaml, templating, overlays, parsing the tools' output) and the tools' CPU.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { customizeForCluster, loadBundleDir, renderBundle, resolveToolSet, ToolHost } from '@flotilla/render';
 import { childPids, cpuSecondsWithChildren } from '../support/proc.ts';
-import { ENVS, type BenchBundle } from './tree.ts';
+import { ENVS, writeTree, type BenchBundle } from './tree.ts';
 
 export interface LibraryFloor {
   ms: number;
@@ -27,12 +27,7 @@ export async function libraryFloor(bundles: BenchBundle[], helm: string, kustomi
   // The host's channel does not keep a process alive (the hub has its servers); this one has nothing else.
   const alive = setInterval(() => undefined, 60_000);
   try {
-    for (const b of bundles) {
-      for (const [path, content] of Object.entries(b.files)) {
-        mkdirSync(dirname(join(root, b.name, path)), { recursive: true });
-        writeFileSync(join(root, b.name, path), content);
-      }
-    }
+    for (const b of bundles) writeTree(join(root, b.name), b.files);
     const tools = await resolveToolSet({ helm, kustomize, chartCacheDir: join(root, '.charts'), exec: host.exec });
     const jobs = bundles.flatMap((b) => ENVS.map((env) => ({ b, env })));
     const cpu0 = process.cpuUsage();

@@ -24,9 +24,9 @@
  * Goal (issue #10): cold ≤ 1.2 × baseline ÷ cores used; unchanged ≤ 1 s.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toolPath } from '../../test/clusters/index.ts';
 import { register } from '../../test/support/agent-client.ts';
@@ -35,7 +35,7 @@ import { query } from '../../test/support/database.ts';
 import { startHub, type TestHub } from '../../test/support/hub.ts';
 import { childPids, cpuSeconds, cpuSecondsOfCommand, cpuSecondsWithChildren, findHubPid, machineBusySeconds, machineStealSeconds, procStatus } from '../support/proc.ts';
 import { libraryFloor } from './library-floor.ts';
-import { benchTree, ENVS, helmValues, type BenchBundle } from './tree.ts';
+import { benchTree, ENVS, helmValues, writeTree, type BenchBundle } from './tree.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -51,13 +51,6 @@ const CLUSTERS = Number(opts.clusters);
 const CONCURRENCY = Number(opts.concurrency);
 const log = (line: string) => process.stderr.write(`render-bench: ${line}\n`);
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-}
 
 /** The shell-loop baseline: every tool call a cold render needs, sequentially, by `sh`. */
 function baseline(bundles: BenchBundle[], helm: string, kustomize: string): { ms: number; calls: number } {

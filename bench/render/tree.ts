@@ -3,11 +3,22 @@
  * bundle directories, each customised per environment by its fleet.yaml, so
  * every bundle has exactly one distinct customisation per environment.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 export const ENVS = ['dev', 'staging', 'prod'] as const;
 export type Env = (typeof ENVS)[number];
 const REPLICAS: Record<Env, number> = { dev: 1, staging: 2, prod: 3 };
 
 export type Tree = Record<string, string>;
+
+/** Writes a bundle's files under `root`. */
+export function writeTree(root: string, files: Tree): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
 export interface BenchBundle {
   name: string;
   kind: 'raw' | 'kustomize' | 'helm';

@@ -55,7 +55,7 @@ export class AgentGateway implements OnModuleInit, OnModuleDestroy {
     @Inject(BundleContentHandler) private readonly content: BundleContentHandler,
     @Inject(RolloutQueue) private readonly rollouts: RolloutQueue,
   ) {
-    this.batcher = new DesiredStateBatcher((ids) => this.assignments.snapshots(ids), undefined, config.desiredStateMinIntervalMs);
+    this.batcher = new DesiredStateBatcher((ids) => this.assignments.snapshots(ids), { minIntervalMs: config.desiredStateMinIntervalMs });
   }
 
   onModuleInit(): void {

@@ -35,16 +35,21 @@ export class DesiredStateBatcher {
   /** Ends the loop's wait for a due stream early (a stream not read lately asked). */
   private wake: (() => void) | undefined;
 
+  private readonly maxClusters: number;
+  private readonly minIntervalMs: number;
+
   /**
    * @param read loads the snapshots of the given clusters (clusters that no longer exist are left out).
-   * @param maxClusters clusters per read (default 500).
-   * @param minIntervalMs least time between two reads for one stream (default 0: none).
+   * @param options.maxClusters clusters per read (default 500).
+   * @param options.minIntervalMs least time between two reads for one stream (default 0: none).
    */
   constructor(
     private readonly read: ReadSnapshots,
-    private readonly maxClusters = 500,
-    private readonly minIntervalMs = 0,
-  ) {}
+    options: { maxClusters?: number; minIntervalMs?: number } = {},
+  ) {
+    this.maxClusters = options.maxClusters ?? 500;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+  }
 
   /** Resolves once `target` was handed a state read after this call (or the cluster was found gone). */
   request(target: SnapshotTarget): Promise<void> {

@@ -98,7 +98,7 @@ describe('WatchSession with the desired-state batcher', () => {
 
   it('splits a batch at maxClusters', async () => {
     const db = fakeDb();
-    const batcher = new DesiredStateBatcher(db.read, 2);
+    const batcher = new DesiredStateBatcher(db.read, { maxClusters: 2 });
     const all = ['a', 'b', 'c', 'd', 'e'].map((id) => session(batcher, [], id).refresh());
     while (db.pendingReads || db.reads < 3) await db.release();
     await Promise.all(all);
@@ -151,7 +151,7 @@ describe('WatchSession with the desired-state batcher', () => {
     const batcher = new DesiredStateBatcher(async (ids) => {
       reads.push({ ids, at: Date.now() - start });
       return new Map(ids.map((id) => [id, { generation: BigInt(reads.length), assignments: [] }]));
-    }, 500, 300);
+    }, { minIntervalMs: 300 });
     const a = session(batcher, [], 'a');
     await a.refresh();
     const again = [a.refresh(), a.refresh(), a.refresh()];

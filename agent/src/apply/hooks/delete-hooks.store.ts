@@ -57,6 +57,6 @@ export class DeleteHookStore {
   }
 }
 
-export function deleteHooksName(bundleName: string): string {
+function deleteHooksName(bundleName: string): string {
   return `flotilla-delete-hooks-${bundleName}`;
 }

@@ -95,8 +95,8 @@ export function planRevision(input: PlanInput): RevisionPlan {
     refused.push(...single.refused);
     const planned = single.steps[0]?.objects[0];
     if (!planned) continue;
+    const named = namedDeletePolicies(source.obj);
     for (const phase of source.phases) {
-      const named = namedDeletePolicies(source.obj);
       const policies: DeletePolicy[] = isDeletePhase(phase) && named.length === 0 ? ['BeforeHookCreation', 'HookSucceeded'] : source.deletePolicies;
       // A hook named by generateName is a new object every run: there is no previous run to delete.
       const deletePolicies = isGeneratedName(planned.ref) ? policies.filter((p) => p !== 'BeforeHookCreation') : policies;
